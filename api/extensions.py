@@ -1,0 +1,28 @@
+"""Schema extensions of ours: round-trip counting for every request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+import settings
+from graph.driver import counting
+
+
+class QueryStatsExtension(SchemaExtension):
+    """Counts the Cypher round trips of a request; reports them when CREDITFILE_QUERY_STATS=1."""
+
+    def on_operation(self) -> Iterator[None]:
+        with counting() as stats:
+            self.execution_context.context.extensions["queryStats"] = stats
+            yield
+
+    def get_results(self) -> dict:
+        if not settings.app().query_stats:
+            return {}
+        stats = self.execution_context.context.extensions.get("queryStats")
+        if stats is None:
+            return {}
+        return {"queryStats": {"roundTrips": stats.round_trips, "dbMs": round(stats.db_ms, 2),
+                               "queries": stats.queries}}

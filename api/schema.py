@@ -1,0 +1,26 @@
+"""Assembles the served schema from the type modules and resolvers; no logic of its own."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+import settings
+from api.errors import should_mask
+from api.extensions import QueryStatsExtension
+from api.resolvers import Query
+
+
+def build_schema() -> strawberry.Schema:
+    conf = settings.app()
+    return strawberry.Schema(
+        query=Query,
+        extensions=[
+            # Factories, so that each request gets fresh extension instances.
+            lambda: QueryDepthLimiter(max_depth=conf.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=conf.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=conf.max_tokens),
+            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error; it has been logged."),
+            QueryStatsExtension,
+        ],
+    )

@@ -1,0 +1,27 @@
+// The graph schema: uniqueness on the exchange-format keys, lookup indexes, full-text over names.
+// Applied at start-up; every statement is idempotent (IF NOT EXISTS).
+
+CREATE CONSTRAINT organisation_uscc IF NOT EXISTS FOR (o:Organisation) REQUIRE o.uscc IS UNIQUE;
+// Persons are keyed by (idType, idNumber); `pid` is the opaque id the API shows instead of the ID number.
+CREATE CONSTRAINT person_key IF NOT EXISTS FOR (p:Person) REQUIRE (p.idType, p.idNumber) IS UNIQUE;
+CREATE CONSTRAINT person_pid IF NOT EXISTS FOR (p:Person) REQUIRE p.pid IS UNIQUE;
+CREATE CONSTRAINT record_id IF NOT EXISTS FOR (r:Record) REQUIRE r.recordId IS UNIQUE;
+CREATE CONSTRAINT list_entry_id IF NOT EXISTS FOR (e:ListEntry) REQUIRE e.entryId IS UNIQUE;
+CREATE CONSTRAINT measure_code IF NOT EXISTS FOR (m:Measure) REQUIRE m.code IS UNIQUE;
+CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.eventId IS UNIQUE;
+// Agencies are keyed by their USCC when the source gives one, by name otherwise.
+CREATE CONSTRAINT agency_key IF NOT EXISTS FOR (a:Agency) REQUIRE a.key IS UNIQUE;
+
+// Lookups the API and dashboards make.
+CREATE INDEX person_id_number IF NOT EXISTS FOR (p:Person) ON (p.idNumber);
+CREATE INDEX organisation_region IF NOT EXISTS FOR (o:Organisation) ON (o.regionCode);
+CREATE INDEX record_decided_on IF NOT EXISTS FOR (r:Record) ON (r.decidedOn);
+CREATE INDEX record_category IF NOT EXISTS FOR (r:Record) ON (r.category, r.severity);
+CREATE INDEX list_entry_listed_on IF NOT EXISTS FOR (e:ListEntry) ON (e.listedOn);
+CREATE INDEX list_entry_type IF NOT EXISTS FOR (e:ListEntry) ON (e.listType, e.domain);
+CREATE INDEX measure_trigger IF NOT EXISTS FOR (m:Measure) ON (m.listType);
+CREATE INDEX event_occurred_on IF NOT EXISTS FOR (e:Event) ON (e.occurredOn);
+
+// Names of organisations and persons, Chinese through the cjk analyzer (bigrams), Latin as words.
+CREATE FULLTEXT INDEX subject_names IF NOT EXISTS FOR (n:Organisation|Person) ON EACH [n.name]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};

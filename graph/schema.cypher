@@ -9,8 +9,6 @@ CREATE CONSTRAINT record_id IF NOT EXISTS FOR (r:Record) REQUIRE r.recordId IS U
 CREATE CONSTRAINT list_entry_id IF NOT EXISTS FOR (e:ListEntry) REQUIRE e.entryId IS UNIQUE;
 CREATE CONSTRAINT measure_code IF NOT EXISTS FOR (m:Measure) REQUIRE m.code IS UNIQUE;
 CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.eventId IS UNIQUE;
-// Agencies are keyed by their USCC when the source gives one, by name otherwise.
-CREATE CONSTRAINT agency_key IF NOT EXISTS FOR (a:Agency) REQUIRE a.key IS UNIQUE;
 
 // Lookups the API and dashboards make.
 CREATE INDEX person_id_number IF NOT EXISTS FOR (p:Person) ON (p.idNumber);

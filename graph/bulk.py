@@ -1,0 +1,54 @@
+"""The import command's frame: driver, progress bar, rejects file and the per-file summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+import settings
+from graph import schema as graph_schema
+from graph.driver import UNAVAILABLE, Graph, open_driver
+from graph.ingest import Importer, write_rejects
+
+
+async def run_import(folder: Path, rejects_path: Path, batch_size: int, console: Console) -> int:
+    """Import and print the summary; returns the number of rejected rows. ConnectionError when Neo4j is away."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder of exchange CSV files")
+    driver = open_driver()
+    sink, close = write_rejects(rejects_path)
+    try:
+        await graph_schema.apply(driver)
+        with Progress(TextColumn("{task.description:20}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeRemainingColumn(), console=console, transient=True) as progress:
+            tasks: dict[str, int] = {}
+
+            def on_progress(file: str, done: int, total: int) -> None:
+                if file not in tasks:
+                    tasks[file] = progress.add_task(file, total=total or 1)
+                progress.update(tasks[file], completed=done)
+
+            importer = Importer(Graph(driver), batch_size=batch_size, on_reject=sink, on_progress=on_progress)
+            reports = await importer.import_folder(folder, ignore=(rejects_path,))
+    except UNAVAILABLE as exc:
+        raise ConnectionError(
+            f"cannot reach Neo4j at {settings.neo4j().effective_uri} ({exc.__class__.__name__}); "
+            "start it with `creditfile neo4j start` or set NEO4J_URI; rows already written are kept, "
+            "run the same import again to complete it"
+        ) from None
+    finally:
+        rejected = close()
+        await driver.close()
+    table = Table("file", "read", "imported", "rejected", title=f"import of {folder}")
+    for report in reports:
+        table.add_row(report.file, f"{report.read:,}", f"{report.imported:,}", f"{report.rejected:,}")
+    console.print(table)
+    for report in reports:
+        for warning in report.warnings:
+            console.print(f"[yellow]warning:[/yellow] {warning}")
+    if rejected:
+        console.print(f"{rejected:,} rejected rows: see {rejects_path}")
+    return sum(r.rejected for r in reports)

@@ -1,0 +1,260 @@
+"""`creditfile import DIR`: stream the exchange folder, validate every row, write good rows in batches.
+
+Each batch is one `UNWIND` write transaction keyed on the exchange-format keys (MERGE), so an import run twice
+changes nothing and an import killed part-way is completed by running it again. Before a batch is written,
+one READ query checks which of its references (subjects, persons, records …) exist; rows whose references do
+not are rejected. Only one batch is held at a time (memory stays flat as files grow); while Neo4j writes a
+batch, the next one is parsed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import queries
+from graph import exchange
+from graph.driver import Graph
+from graph.exchange import FileSpec, RowError
+from graph.identifiers import parse_resident_id
+
+REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
+
+
+@dataclass
+class FileReport:
+    file: str
+    read: int = 0
+    imported: int = 0
+    rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Reject:
+    file: str
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class Batch:
+    spec: FileSpec
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, validated row)
+
+
+# ---- references: which keys a row needs to exist, by kind ----
+
+def _subject_ref(row: dict, kind: str = "subject_kind", key: str = "subject_id") -> tuple[str, str, str]:
+    return ("usccs" if row[kind] == "ORGANISATION" else "idNumbers", row[key], key)
+
+
+REFERENCES: dict[str, Callable[[dict], list[tuple[str, str | None, str]]]] = {
+    "roles.csv": lambda r: [("idNumbers", r["id_number"], "id_number"), ("usccs", r["uscc"], "uscc")],
+    "shareholdings.csv": lambda r: [_subject_ref(r, "holder_kind", "holder_id"), ("usccs", r["uscc"], "uscc")],
+    "records.csv": lambda r: [_subject_ref(r)],
+    "record_persons.csv": lambda r: [("recordIds", r["record_id"], "record_id"),
+                                     ("idNumbers", r["id_number"], "id_number")],
+    "list_entries.csv": lambda r: [_subject_ref(r), ("recordIds", r["record_id"], "record_id")],
+    "events.csv": lambda r: [_subject_ref(r), ("recordIds", r["record_id"], "record_id"),
+                             ("entryIds", r["entry_id"], "entry_id"),
+                             ("measureCodes", r["measure_code"], "measure_code")],
+}
+REF_WORDS = {"usccs": "no organisation with this USCC", "idNumbers": "no person with this ID number",
+             "recordIds": "no record with this record_id", "entryIds": "no list entry with this entry_id",
+             "measureCodes": "no measure with this measure_code"}
+REF_HINT = {"usccs": "organisations.csv", "idNumbers": "persons.csv", "recordIds": "records.csv",
+            "entryIds": "list_entries.csv", "measureCodes": "measures.csv"}
+
+
+# ---- rows to query parameters ----
+
+def _subject_params(row: dict, kind: str = "subject_kind", key: str = "subject_id") -> dict:
+    org = row[kind] == "ORGANISATION"
+    return {"subjectUscc": row[key] if org else None, "subjectIdNumber": None if org else row[key]}
+
+
+def _person_params(row: dict) -> dict:
+    birth, male = None, None
+    if row["id_type"] == "RESIDENT_ID":
+        parsed = parse_resident_id(row["id_number"])
+        birth, male = parsed.birth_date, parsed.male
+    return {"idType": row["id_type"], "idNumber": row["id_number"], "name": row["name"], "birthDate": birth,
+            "male": male}
+
+
+def _dated(row: dict) -> dict:
+    start = row["start_on"]
+    return {"startOn": start, "endOn": row["end_on"], "startKey": start.isoformat() if start else ""}
+
+
+PARAMS: dict[str, Callable[[dict], dict]] = {
+    "organisations.csv": lambda r: {"uscc": r["uscc"], "props": exchange.organisation_props(r)},
+    "persons.csv": _person_params,
+    "roles.csv": lambda r: {"idNumber": r["id_number"], "uscc": r["uscc"], "role": r["role"], "title": r["title"],
+                            **_dated(r)},
+    "shareholdings.csv": lambda r: {
+        "holderUscc": r["holder_id"] if r["holder_kind"] == "ORGANISATION" else None,
+        "holderIdNumber": r["holder_id"] if r["holder_kind"] == "PERSON" else None,
+        "uscc": r["uscc"], "percent": r["percent"], **_dated(r)},
+    "records.csv": lambda r: {"recordId": r["record_id"], "props": exchange.record_props(r), **_subject_params(r)},
+    "record_persons.csv": lambda r: {"recordId": r["record_id"], "idNumber": r["id_number"],
+                                     "liability": r["liability"]},
+    "list_entries.csv": lambda r: {"entryId": r["entry_id"], "props": exchange.list_entry_props(r),
+                                   **_subject_params(r)},
+    "measures.csv": lambda r: {"code": r["measure_code"], "props": {
+        "name": r["name"], "tier": r["tier"], "legalBasis": r["legal_basis"], "listType": r["list_type"],
+        "domain": r["domain"], "implementerName": r["implementer_name"], "implementerUscc": r["implementer_uscc"]}},
+    "events.csv": lambda r: {"eventId": r["event_id"], **_subject_params(r), "props": {
+        "eventType": r["event_type"], "occurredOn": r["occurred_on"], "dueOn": r["due_on"],
+        "recordId": r["record_id"], "entryId": r["entry_id"], "measureCode": r["measure_code"],
+        "interviewKind": r["interview_kind"], "hours": r["hours"], "agencyName": r["agency_name"],
+        "agencyUscc": r["agency_uscc"], "details": r["details"],
+        "subjectKind": r["subject_kind"], "subjectId": r["subject_id"]}},
+}
+WRITE_QUERY = {spec.file: "import_" + spec.file.removesuffix(".csv") for spec in exchange.SPECS}
+
+
+class Importer:
+    def __init__(self, graph: Graph, batch_size: int = 5000,
+                 on_reject: Callable[[Reject], None] = lambda r: None,
+                 on_progress: Callable[[str, int, int], None] = lambda f, done, total: None):
+        if batch_size < 1:
+            raise ValueError("--batch-size must be at least 1")
+        self.graph, self.batch_size = graph, batch_size
+        self.on_reject, self.on_progress = on_reject, on_progress
+
+    async def import_folder(self, folder: Path, ignore: tuple[Path, ...] = ()) -> list[FileReport]:
+        """Import the files of the folder in the format's order; `ignore` names files not to warn about."""
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder} is not a folder of exchange CSV files")
+        known = {spec.file for spec in exchange.SPECS} | {p.name for p in ignore if p.parent == folder}
+        reports = [await self.import_file(folder / spec.file, spec)
+                   for spec in exchange.SPECS if (folder / spec.file).exists()]
+        for stray in sorted(p.name for p in folder.glob("*.csv") if p.name not in known):
+            reports.append(FileReport(stray, warnings=[f"{stray} is not a file of the exchange format; ignored"]))
+        return reports
+
+    async def import_file(self, path: Path, spec: FileSpec) -> FileReport:
+        report = FileReport(spec.file)
+        pending: asyncio.Task | None = None
+        batch = Batch(spec)
+        for line, row in self._rows(path, spec, report):
+            batch.rows.append((line, row))
+            if len(batch.rows) >= self.batch_size:
+                if pending is not None:
+                    await pending
+                pending = asyncio.create_task(self._write(batch, report))
+                await asyncio.sleep(0)  # let the write go out; parse the next batch while Neo4j works
+                batch = Batch(spec)
+        if pending is not None:
+            await pending
+        if batch.rows:
+            await self._write(batch, report)
+        return report
+
+    def _rows(self, path: Path, spec: FileSpec, report: FileReport) -> Iterator[tuple[int, dict]]:
+        total = path.stat().st_size
+        with path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            reader = csv.reader(text)
+            try:
+                header = [h.strip().lower() for h in next(reader, [])]
+                if not header:
+                    return
+                missing = [c for c in spec.required if c not in header]
+                extra = [h for h in header if h not in spec.column_names]
+                if extra:
+                    report.warnings.append(f"{spec.file}: extra columns ignored: {', '.join(extra)}")
+                if missing:
+                    self._reject(None, spec.file, 1, missing[0], "",
+                                 f"required column {', '.join(missing)} missing from the header; "
+                                 "no row of this file was imported")
+                    report.rejected = report.read = sum(1 for _ in reader)
+                    return
+                width = len(header)
+                for cells in reader:
+                    if not any(c.strip() for c in cells):
+                        continue  # a blank line is not a row
+                    report.read += 1
+                    line = reader.line_num
+                    if len(cells) != width:
+                        self._reject(report, spec.file, line, "", ",".join(cells)[:200],
+                                     f"the row has {len(cells)} cells but the header has {width}; check the quoting")
+                        continue
+                    try:
+                        yield line, exchange.validate(spec, dict(zip(header, cells)))
+                    except RowError as exc:
+                        self._reject(report, spec.file, line, exc.column, exc.value, exc.reason)
+                    if report.read % 1000 == 0:
+                        self.on_progress(spec.file, raw.tell(), total)
+            except UnicodeDecodeError as exc:
+                self._reject(report, spec.file, reader.line_num + 1, "", "",
+                             f"the file is not UTF-8 from here on ({exc.reason}); save it as UTF-8 and import again")
+            except csv.Error as exc:
+                self._reject(report, spec.file, reader.line_num, "", "", f"not valid CSV: {exc}")
+        self.on_progress(spec.file, total, total)
+
+    def _reject(self, report: FileReport | None, file: str, line: int, column: str, value: str, reason: str) -> None:
+        """Report a rejected row; `report` is None when the caller counts (a whole file refused at its header)."""
+        if report is not None:
+            report.rejected += 1
+        self.on_reject(Reject(file, line, column, value, reason))
+
+    async def _write(self, batch: Batch, report: FileReport) -> None:
+        rows = await self._check_references(batch, report)
+        if rows:
+            params = [PARAMS[batch.spec.file](row) for _, row in rows]
+            await self.graph.run(queries.get(WRITE_QUERY[batch.spec.file]), rows=params)
+            report.imported += len(rows)
+
+    async def _check_references(self, batch: Batch, report: FileReport) -> list[tuple[int, dict]]:
+        refs_of = REFERENCES.get(batch.spec.file)
+        if refs_of is None:
+            return batch.rows
+        wanted: dict[str, set[str]] = {kind: set() for kind in REF_WORDS}
+        for _, row in batch.rows:
+            for kind, key, _col in refs_of(row):
+                if key is not None:
+                    wanted[kind].add(key)
+        found = (await self.graph.run(queries.get("import_existing_keys"),
+                                      **{k: sorted(v) for k, v in wanted.items()}))[0]
+        existing = {kind: set(found[kind]) for kind in REF_WORDS}
+        kept = []
+        for line, row in batch.rows:
+            missing = [(kind, key, col) for kind, key, col in refs_of(row)
+                       if key is not None and key not in existing[kind]]
+            if missing:
+                kind, key, col = missing[0]
+                self._reject(report, batch.spec.file, line, col, key,
+                             f"{REF_WORDS[kind]} in the graph or earlier in this import; add it to "
+                             f"{REF_HINT[kind]} first")
+            else:
+                kept.append((line, row))
+        return kept
+
+
+def write_rejects(path: Path) -> tuple[Callable[[Reject], None], Callable[[], int]]:
+    """A reject sink writing the report CSV; returns (sink, close) where close gives the count."""
+    handle = path.open("w", encoding="utf-8", newline="")
+    writer = csv.writer(handle)
+    writer.writerow(REJECT_COLUMNS)
+    count = 0
+
+    def sink(reject: Reject) -> None:
+        nonlocal count
+        count += 1
+        writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
+
+    def close() -> int:
+        handle.close()
+        return count
+
+    return sink, close
+

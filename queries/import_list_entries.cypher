@@ -1,0 +1,23 @@
+// WRITE
+// list_entries.csv: a listing decision keyed by entryId, linked from its subject and to the record it rests on.
+UNWIND $rows AS row
+OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc})
+OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber})
+WITH row, coalesce(so, sp) AS subject
+MERGE (e:ListEntry {entryId: row.entryId})
+SET e += row.props
+WITH row, subject, e
+CALL (e, subject) {
+  MATCH (e)<-[old:LIST_ENTRY]-(previous) WHERE previous <> subject
+  DELETE old
+}
+MERGE (subject)-[:LIST_ENTRY]->(e)
+WITH row, e
+CALL (e, row) {
+  MATCH (e)-[old:BASED_ON]->(r) WHERE r.recordId <> coalesce(row.props.recordId, '')
+  DELETE old
+}
+CALL (e, row) {
+  MATCH (r:Record {recordId: row.props.recordId})
+  MERGE (e)-[:BASED_ON]->(r)
+}

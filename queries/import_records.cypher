@@ -1,0 +1,14 @@
+// WRITE
+// records.csv: a failing record keyed by recordId, linked from its subject; a changed subject moves the link.
+UNWIND $rows AS row
+OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc})
+OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber})
+WITH row, coalesce(so, sp) AS subject
+MERGE (r:Record {recordId: row.recordId})
+SET r += row.props
+WITH row, subject, r
+CALL (r, subject) {
+  MATCH (r)<-[old:RECORD]-(previous) WHERE previous <> subject
+  DELETE old
+}
+MERGE (subject)-[:RECORD]->(r)

@@ -112,7 +112,7 @@ def run(
 def import_(
     folder: Path = typer.Argument(..., help="A folder of exchange-format CSV files."),
     rejects: Path = typer.Option(None, help="Where to write the rejects report (default FOLDER/rejects.csv)."),
-    batch_size: int = typer.Option(5000, min=1, max=100_000, help="Rows per write transaction."),
+    batch_size: int = typer.Option(10_000, min=1, max=100_000, help="Rows per write transaction."),
 ) -> None:
     """Import an exchange folder; exit 0 when no row was rejected, 1 otherwise."""
     from graph.bulk import run_import

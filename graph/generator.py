@@ -147,7 +147,7 @@ class Generator:
     def roles(self, w: Writers, org: Org) -> None:
         start = org.established
         if self.rng.random() < 0.3:  # a former legal representative, then the current one
-            former, change = self.leader(w), self.day(org.established, TODAY)
+            former, change = self.leader(w), self.day(org.established + timedelta(days=1), TODAY)
             w.row("roles.csv", id_number=self.persons[former], uscc=org.uscc, role="LEGAL_REPRESENTATIVE",
                   title="执行董事", start_on=start, end_on=change - timedelta(days=1))
             start = change

@@ -3,8 +3,8 @@
 Each batch is one `UNWIND` write transaction keyed on the exchange-format keys (MERGE), so an import run twice
 changes nothing and an import killed part-way is completed by running it again. Before a batch is written,
 one READ query checks which of its references (subjects, persons, records …) exist; rows whose references do
-not are rejected. Only one batch is held at a time (memory stays flat as files grow); while Neo4j writes a
-batch, the next one is parsed.
+not are rejected. Only a batch or two are held at a time (memory stays flat as files grow); while Neo4j writes,
+the next batch is parsed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,16 +119,20 @@ PARAMS: dict[str, Callable[[dict], dict]] = {
         "agencyUscc": r["agency_uscc"], "details": r["details"],
         "subjectKind": r["subject_kind"], "subjectId": r["subject_id"]}},
 }
+NODE_FILES = {"organisations.csv", "persons.csv", "records.csv", "measures.csv", "events.csv"}
 WRITE_QUERY = {spec.file: "import_" + spec.file.removesuffix(".csv") for spec in exchange.SPECS}
 
 
 class Importer:
-    def __init__(self, graph: Graph, batch_size: int = 5000,
+    def __init__(self, graph: Graph, batch_size: int = 10_000, in_flight: int = 2,
                  on_reject: Callable[[Reject], None] = lambda r: None,
                  on_progress: Callable[[str, int, int], None] = lambda f, done, total: None):
         if batch_size < 1:
             raise ValueError("--batch-size must be at least 1")
-        self.graph, self.batch_size = graph, batch_size
+        # Batches of one file are independent (references point to earlier files), so files of nodes have two
+        # written at once and Neo4j uses both cores. Files of relationships between shared nodes (a serial
+        # leader's roles) write one at a time: in parallel they deadlock and retry, which is slower.
+        self.graph, self.batch_size, self.in_flight = graph, batch_size, max(1, in_flight)
         self.on_reject, self.on_progress = on_reject, on_progress
 
     async def import_folder(self, folder: Path, ignore: tuple[Path, ...] = ()) -> list[FileReport]:
@@ -143,20 +148,24 @@ class Importer:
 
     async def import_file(self, path: Path, spec: FileSpec) -> FileReport:
         report = FileReport(spec.file)
-        pending: asyncio.Task | None = None
+        pending: deque[asyncio.Task] = deque()
         batch = Batch(spec)
-        for line, row in self._rows(path, spec, report):
-            batch.rows.append((line, row))
-            if len(batch.rows) >= self.batch_size:
-                if pending is not None:
-                    await pending
-                pending = asyncio.create_task(self._write(batch, report))
-                await asyncio.sleep(0)  # let the write go out; parse the next batch while Neo4j works
-                batch = Batch(spec)
-        if pending is not None:
-            await pending
-        if batch.rows:
-            await self._write(batch, report)
+        try:
+            for line, row in self._rows(path, spec, report):
+                batch.rows.append((line, row))
+                if len(batch.rows) >= self.batch_size:
+                    if len(pending) >= (self.in_flight if spec.file in NODE_FILES else 1):
+                        await pending.popleft()
+                    pending.append(asyncio.create_task(self._write(batch, report)))
+                    await asyncio.sleep(0)  # let the write go out; parse the next batch while Neo4j works
+                    batch = Batch(spec)
+            if batch.rows:
+                pending.append(asyncio.create_task(self._write(batch, report)))
+            while pending:
+                await pending.popleft()
+        finally:  # on an error, do not leave writes running behind the caller's back
+            for task in pending:
+                task.cancel()
         return report
 
     def _rows(self, path: Path, spec: FileSpec, report: FileReport) -> Iterator[tuple[int, dict]]:

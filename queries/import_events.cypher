@@ -1,8 +1,8 @@
 // WRITE
 // events.csv: a second-stage event of a subject (rectification, interview, repair, objection, punishment loop).
 UNWIND $rows AS row
-OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc})
-OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber})
+OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc}) USING INDEX so:Organisation(uscc)
+OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber}) USING INDEX sp:Person(idNumber)
 WITH row, coalesce(so, sp) AS subject
 MERGE (e:Event {eventId: row.eventId})
 SET e += row.props

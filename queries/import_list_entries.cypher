@@ -1,8 +1,8 @@
 // WRITE
 // list_entries.csv: a listing decision keyed by entryId, linked from its subject and to the record it rests on.
 UNWIND $rows AS row
-OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc})
-OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber})
+OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc}) USING INDEX so:Organisation(uscc)
+OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber}) USING INDEX sp:Person(idNumber)
 WITH row, coalesce(so, sp) AS subject
 MERGE (e:ListEntry {entryId: row.entryId})
 SET e += row.props
@@ -18,6 +18,6 @@ CALL (e, row) {
   DELETE old
 }
 CALL (e, row) {
-  MATCH (r:Record {recordId: row.props.recordId})
+  MATCH (r:Record {recordId: row.props.recordId}) USING INDEX r:Record(recordId)
   MERGE (e)-[:BASED_ON]->(r)
 }

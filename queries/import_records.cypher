@@ -1,8 +1,8 @@
 // WRITE
 // records.csv: a failing record keyed by recordId, linked from its subject; a changed subject moves the link.
 UNWIND $rows AS row
-OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc})
-OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber})
+OPTIONAL MATCH (so:Organisation {uscc: row.subjectUscc}) USING INDEX so:Organisation(uscc)
+OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber}) USING INDEX sp:Person(idNumber)
 WITH row, coalesce(so, sp) AS subject
 MERGE (r:Record {recordId: row.recordId})
 SET r += row.props

@@ -1,0 +1,55 @@
+"""Shared by the benchmark scripts: a generated folder per size (cached) and a fresh local Neo4j."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import settings
+from graph import local
+from graph.generator import generate
+
+BENCH_DATA = Path("bench-data")
+
+
+def folder_for(orgs: int, seed: int = 2026) -> Path:
+    folder = BENCH_DATA / f"orgs-{orgs}-seed-{seed}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating {orgs:,} organisations into {folder} …", flush=True)
+        generate(folder, orgs=orgs, seed=seed)
+        (folder / ".complete").touch()
+    return folder
+
+
+def count_rows(folder: Path) -> int:
+    total = 0
+    for csv_file in folder.glob("*.csv"):
+        if csv_file.name != "rejects.csv":
+            with csv_file.open("rb") as handle:
+                total += sum(1 for _ in handle) - 1
+    return total
+
+
+@contextlib.contextmanager
+def fresh_neo4j() -> Iterator[str]:
+    """An empty local Neo4j on a free port for the length of the block; its URI is put in NEO4J_URI."""
+    data = Path(tempfile.mkdtemp(prefix="creditfile-bench-"))
+    instance = local.start(port=local.free_port(), data=data)
+    previous = os.environ.get("NEO4J_URI")
+    os.environ["NEO4J_URI"] = instance.uri
+    settings.neo4j.cache_clear()
+    try:
+        yield instance.uri
+    finally:
+        local.stop(data)
+        shutil.rmtree(data, ignore_errors=True)
+        if previous is None:
+            os.environ.pop("NEO4J_URI", None)
+        else:
+            os.environ["NEO4J_URI"] = previous
+        settings.neo4j.cache_clear()

@@ -52,7 +52,7 @@ def create_app(apply_schema: bool = True) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         driver = open_driver()
-        app.state.graph = Graph(driver)
+        app.state.graph = Graph(driver, causal_reads=False)
         if apply_schema:
             try:
                 await graph_schema.apply(driver)

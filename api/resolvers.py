@@ -1,16 +1,119 @@
-"""The root Query type."""
+"""The root Query type: entry points into credit files, search, screening and (api/trace.py) exploration."""
 
 from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from typing import Annotated
 
 import strawberry
 
 from api.context import Info
+from api.cursors import check_first, decode_offset, encode, parse_node_id
+from api.errors import UserError
+from api.trace import ExploreQuery
+from api.types.enums import SubjectKind
+from api.types.list_entry import ListEntry
 from api.types.organisation import Organisation
+from api.types.pagination import SubjectConnection, SubjectEdge
+from api.types.common import PageInfo
+from api.types.person import Person
+from api.types.record import CreditRecord
+from api.types.screening import ScreeningResult, screen_id_number, screen_uscc
+from api.types.subject import Node, Subject, subject_object
+from graph import access
+from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
+
+MAX_SCREEN = 1000
+LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def today() -> date:
+    return date.today()
+
+
+def valid_uscc(raw: str) -> str:
+    try:
+        return parse_uscc(raw).code
+    except IdentifierError as exc:
+        raise UserError(f"uscc: {exc}") from None
+
+
+def valid_id_number(raw: str) -> str:
+    number = raw.strip().upper()
+    if len(number) == 18 and number[:17].isdigit():
+        try:
+            return parse_resident_id(number).number
+        except IdentifierError as exc:
+            raise UserError(f"idNumber: {exc}") from None
+    if not number or not number.replace("-", "").isalnum():
+        raise UserError("idNumber: letters and digits only")
+    return number
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(description="An organisation by its 统一社会信用代码.")
-    async def organisation(self, info: Info, uscc: str) -> Organisation | None:
-        row = await info.context.loaders.organisation.load(uscc.strip().upper())
-        return Organisation.from_row(row) if row else None
+class Query(ExploreQuery):
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        type_name, key = parse_node_id(id)
+        loaders, as_of = info.context.loaders, today()
+        if type_name == "Organisation":
+            row = await loaders.organisation.load(key)
+            return Organisation.from_row(row, as_of) if row else None
+        if type_name == "Person":
+            row = await loaders.person.load(key)
+            return Person.from_row(row, as_of) if row else None
+        if type_name == "CreditRecord":
+            found = await loaders.record.load((as_of, key))
+            return CreditRecord.from_row(found[0], as_of) if found and found[0].status else None
+        if type_name == "ListEntry":
+            found = await loaders.entry.load(key)
+            return ListEntry.from_row(found[0], as_of) if found and found[0].listedOn <= as_of else None
+        raise UserError(f"id: {id!r} is not an id given out by this API")
+
+    @strawberry.field
+    async def organisation(self, info: Info, uscc: str, as_of: date | None = None) -> Organisation | None:
+        row = await info.context.loaders.organisation.load(valid_uscc(uscc))
+        return Organisation.from_row(row, as_of or today()) if row else None
+
+    @strawberry.field
+    async def person(self, info: Info, id_number: str, as_of: date | None = None) -> Person | None:
+        row = await info.context.loaders.person_by_id_number.load(valid_id_number(id_number))
+        return Person.from_row(row, as_of or today()) if row else None
+
+    @strawberry.field(description="Full-text search over names (Chinese or Latin), best match first.")
+    async def search(self, info: Info, text: str, kind: SubjectKind | None = None, first: int | None = 20,
+                     after: str | None = None) -> SubjectConnection:
+        first = check_first(first)
+        offset, as_of = decode_offset(after), today()
+        if not text.strip():
+            raise UserError("text: give a name, part of a name, or a USCC")
+        try:
+            exact = parse_uscc(text).code
+        except IdentifierError:
+            exact = None
+        if exact is not None and (kind is None or kind is SubjectKind.ORGANISATION):
+            row = await info.context.loaders.organisation.load(exact)
+            hits = [(row, 1.0)] if row and offset == 0 and first > 0 else []
+            total = 1 if row else 0
+        else:
+            query = LUCENE_SPECIAL.sub(r"\\\1", text.strip())
+            total, hits = await access.search(info.context.graph, query, kind.value if kind else None, offset, first)
+        edges = [SubjectEdge(cursor=encode([offset + i]), node=subject_object(row, as_of), score=score)
+                 for i, (row, score) in enumerate(hits)]
+        return SubjectConnection(total_count=total, edges=edges, page_info=PageInfo(
+            has_next_page=offset + len(edges) < total, has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="Batch check for joint-punishment units: up to 1,000 codes per call, "
+                                  "answers in the order asked.")
+    async def screen(self, info: Info, usccs: list[str] = [],  # noqa: B006 (never mutated; the contract's default)
+                     id_numbers: list[str] = [],  # noqa: B006
+                     as_of: date | None = None) -> list[ScreeningResult]:
+        if len(usccs) + len(id_numbers) > MAX_SCREEN:
+            raise UserError(f"screen takes at most {MAX_SCREEN} codes per call, not {len(usccs) + len(id_numbers)}; "
+                            "split the batch")
+        day = as_of or today()
+        return list(await asyncio.gather(*[screen_uscc(info, code, day) for code in usccs],
+                                         *[screen_id_number(info, code, day) for code in id_numbers]))

@@ -63,15 +63,19 @@ def _native(value: Any) -> Any:
 class Graph:
     """Runs named queries; READ ones with READ routing, WRITE ones with WRITE routing."""
 
-    def __init__(self, driver: AsyncDriver, database: str | None = None):
+    def __init__(self, driver: AsyncDriver, database: str | None = None, causal_reads: bool = True):
         self.driver = driver
         self.database = database or settings.neo4j().database
+        # Causal reads (bookmarks) make a read see this process's earlier writes on any cluster member: the
+        # importer needs that. The API only reads, and skipping bookmarks saves about 1 ms per round trip.
+        self.causal_reads = causal_reads
 
     async def run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         routing = RoutingControl.READ if query.mode is Mode.READ else RoutingControl.WRITE
         started = time.perf_counter()
+        extra = {} if self.causal_reads or query.mode is Mode.WRITE else {"bookmark_manager_": None}
         records, summary, _ = await self.driver.execute_query(
-            query.text, params, routing_=routing, database_=self.database
+            query.text, params, routing_=routing, database_=self.database, **extra
         )
         stats = _stats.get()
         if stats is not None:

@@ -266,7 +266,7 @@ class Generator:
 
 
 def _agency_uscc(dept: str, region: str, salt: str) -> str:
-    body = "".join(USCC_ALPHABET[(ord(ch) * 31 + i) % 31] for i, ch in enumerate((salt * 8)[:8]))
+    body = "".join(USCC_ALPHABET[(ord(ch) * 7 + i * 13) % 31] for i, ch in enumerate((salt * 8)[:8]))
     return make_uscc(dept[0], dept[1], region, body)
 
 

@@ -1,0 +1,125 @@
+"""Exploration for investigators: liabilityTrace, neighbourhood, shortestPaths (graph/explore.py does the work)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from api.context import Info
+from api.cursors import parse_node_id
+from api.errors import UserError
+from api.types.enums import AccountabilityBasis, Relation
+from api.types.graph import KINDS, Graph, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation
+from graph import explore
+from graph.access import OrganisationRow, PersonRow, RecordRow
+from graph.explore import NodeRef
+
+BASIS = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,
+         "PRINCIPAL": AccountabilityBasis.PRINCIPAL_AT_THE_TIME,
+         "NAMED_RESPONSIBLE": AccountabilityBasis.NAMED_RESPONSIBLE}
+
+
+def _bounded(name: str, value: int | None, low: int, high: int, default: int) -> int:
+    """An integer argument within its bounds; null means the default."""
+    if value is None:
+        return default
+    if not low <= value <= high:
+        raise UserError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _ref(id: str) -> NodeRef:
+    type_name, key = parse_node_id(id)
+    if type_name not in KINDS:
+        raise UserError(f"id: {id!r} is not an id given out by this API")
+    return NodeRef(KINDS[type_name], key)
+
+
+def _types(relations: list[Relation] | None) -> tuple[str, ...]:
+    return tuple(r.value for r in relations) if relations else explore.ALL_TYPES
+
+
+async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
+    """The start node's label, or None when it does not exist (on the date)."""
+    loaders = info.context.loaders
+    if ref.kind == "ORGANISATION":
+        row = await loaders.organisation.load(ref.key)
+        return row.name if row else None
+    if ref.kind == "PERSON":
+        row = await loaders.person.load(ref.key)
+        return row.name if row else None
+    if ref.kind == "RECORD":
+        found = await loaders.record.load((as_of, ref.key))
+        return explore.node_label("RECORD", found[0].category, ref.key) if found and found[0].status else None
+    found = await loaders.entry.load(ref.key)
+    return explore.node_label("LIST_ENTRY", found[0].listType, ref.key) if found and found[0].listedOn <= as_of \
+        else None
+
+
+@strawberry.type
+class ExploreQuery:
+    @strawberry.field(description="Measure 八: who answers for the organisation on the date, and every organisation "
+                                  "they lead or own, up to `depth` organisation hops (1–4).")
+    async def liability_trace(self, info: Info, uscc: str, depth: int | None = 2, as_of: date | None = None) -> LiabilityTrace:
+        from api.resolvers import today, valid_uscc
+        from api.types.organisation import Organisation
+        from api.types.person import Person
+        from api.types.record import Accountability, CreditRecord
+
+        code, depth, day = valid_uscc(uscc), _bounded("depth", depth, 1, 4, 2), as_of or today()
+        org, accountable, sub = await explore.liability_trace(info.context.graph, code, depth, day)
+        if org is None:
+            raise UserError(f"uscc: no organisation {code} in the credit file")
+        org_row = OrganisationRow(**{k: v for k, v in org.items() if k in OrganisationRow.__dataclass_fields__})
+        organisation = Organisation.from_row(org_row, day)
+        records = {a.record_id for a in accountable if a.record_id}
+        found = {rid: await info.context.loaders.record.load((day, rid)) for rid in sorted(records)}
+        answers = []
+        for a in accountable:
+            if a.record_id is None or found.get(a.record_id) is None:
+                continue  # an entry resting on no record: its leaders still appear in the graph
+            record = CreditRecord.from_row(found[a.record_id][0], day)
+            person = PersonRow(**{k: a.person[k] for k in ("pid", "name", "idType", "idNumber")})
+            answers.append(Accountability(person=Person.from_row(person, day), record=record,
+                                          organisation=organisation, basis=BASIS[a.basis]))
+        related = [
+            RelatedOrganisation(
+                organisation=Organisation.from_row(OrganisationRow(uscc=n.ref.key, name=n.label), day),
+                distance=n.distance, via=[GraphEdge.of(e) for e in sub.via(n.ref)], ref=n.ref, as_of=day)
+            for n in sorted(sub.nodes.values(), key=lambda n: (n.distance, n.ref.key))
+            if n.ref.kind == "ORGANISATION" and n.ref.key != code
+        ]
+        return LiabilityTrace(organisation=organisation, accountable=answers, related_organisations=related,
+                              graph=Graph.of(sub, day))
+
+    @strawberry.field(description="The subgraph within `depth` hops over the given relations (all when none), links "
+                                  "in force on the date; at most `limit` nodes, nearest first.")
+    async def neighbourhood(self, info: Info, id: strawberry.ID, depth: int | None = 1, relations: list[Relation] | None = None,
+                            as_of: date | None = None, limit: int | None = 200) -> Graph:
+        from api.resolvers import today
+
+        ref, day = _ref(id), as_of or today()
+        depth = _bounded("depth", depth, 1, 4, 1)
+        limit = _bounded("limit", limit, 1, 2000, 200)
+        label = await _label(info, ref, day)
+        if label is None:
+            raise UserError(f"id: nothing with id {id!r} on {day}")
+        sub = await explore.neighbourhood(info.context.graph, ref, label, depth, _types(relations), day, limit)
+        return Graph.of(sub, day)
+
+    @strawberry.field(description="All shortest paths (at most 20) over links in force on the date; [] when none is "
+                                  "within maxHops.")
+    async def shortest_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+                             to: strawberry.ID, max_hops: int | None = 6,
+                             relations: list[Relation] | None = None, as_of: date | None = None) -> list[Path]:
+        from api.resolvers import today
+
+        source, target, day = _ref(from_), _ref(to), as_of or today()
+        max_hops = _bounded("maxHops", max_hops, 1, 10, 6)
+        if source == target:
+            raise UserError("from and to are the same node; a path needs two")
+        paths = await explore.shortest_paths(info.context.graph, source, target, max_hops, _types(relations), day)
+        return [Path(length=len(edges), nodes=[GraphNode.of(n, day) for n in nodes],
+                     edges=[GraphEdge.of(e) for e in edges]) for nodes, edges in paths]

@@ -1,0 +1,91 @@
+"""ScreeningResult: one answer of a batch screening, in the order asked."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.context import Info
+from api.types.common import AppliedMeasure, Risk
+from api.types.subject import applied_measures, subject_object, visible_entries
+from graph.access import OrganisationRow, PersonRow
+from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
+from graph.risk import BASIS_WORDS, assess
+
+if TYPE_CHECKING:
+    from api.types.list_entry import ListEntry
+    from api.types.subject import Subject
+
+ROLE_WORDS = {"LEGAL_REPRESENTATIVE": "legal representative", "PRINCIPAL": "principal"}
+
+
+@strawberry.type
+class ScreeningResult:
+    query: str = strawberry.field(description="The USCC or ID number as asked.")
+    found: bool
+    subject: Annotated["Subject", strawberry.lazy("api.types.subject")] | None
+    risk: Risk | None
+    active_list_entries: list[Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]]
+    measures: list[AppliedMeasure]
+    flags: list[str] = strawberry.field(
+        description="Plain-language findings, e.g. that the subject's legal representative is blacklisted elsewhere.")
+
+
+def _not_found(query: str, flags: list[str]) -> ScreeningResult:
+    return ScreeningResult(query=query, found=False, subject=None, risk=None, active_list_entries=[], measures=[],
+                           flags=flags)
+
+
+async def screen_uscc(info: Info, raw: str, as_of: date) -> ScreeningResult:
+    try:
+        parsed = parse_uscc(raw)
+    except IdentifierError as exc:
+        return _not_found(raw, [f"malformed USCC: {exc}"])
+    flags = [] if parsed.checksum_valid else ["the USCC's check character does not verify (kept as given)"]
+    row = await info.context.loaders.organisation.load(parsed.code)
+    if row is None:
+        return _not_found(raw, flags + ["no organisation with this USCC in the credit file"])
+    leaders = await info.context.loaders.leader_flags.load((as_of, parsed.code))
+    for f in leaders:
+        what = "an active BLACKLIST entry" if f["why"] == "BLACKLIST" else "a SERIOUS record in its publication period"
+        flags.append(f"its {ROLE_WORDS[f['role']]} {f['person']} answers (measure 八) for {what} of "
+                     f"{f['otherName']} ({f['otherUscc']}): {', '.join(f['refs'])}")
+    return await _found(info, raw, row, as_of, flags)
+
+
+async def screen_id_number(info: Info, raw: str, as_of: date) -> ScreeningResult:
+    number = raw.strip().upper()
+    if len(number) == 18 and number[:17].isdigit():
+        try:
+            parse_resident_id(number)
+        except IdentifierError as exc:
+            return _not_found(raw, [f"malformed resident ID number: {exc}"])
+    elif not number or not number.replace("-", "").isalnum():
+        return _not_found(raw, ["malformed ID number: letters and digits only"])
+    row = await info.context.loaders.person_by_id_number.load(number)
+    if row is None:
+        return _not_found(raw, ["no person with this ID number in the credit file"])
+    return await _found(info, raw, row, as_of, [])
+
+
+async def _found(info: Info, raw: str, row: OrganisationRow | PersonRow, as_of: date,
+                 flags: list[str]) -> ScreeningResult:
+    from api.types.list_entry import ListEntry
+
+    inputs = await info.context.loaders.risk.load((as_of, row.key))
+    for r in inputs["answeredRecords"]:
+        if r["severity"] == "SERIOUS":
+            flags.append(f"answers (measure 八) {BASIS_WORDS[r['basis']]} for SERIOUS record {r['recordId']} "
+                         f"of {r['org']} ({r['orgUscc']})")
+    for e in inputs["answeredEntries"]:
+        if e["listType"] == "BLACKLIST":
+            flags.append(f"answers (measure 八) {BASIS_WORDS[e['basis']]} for BLACKLIST entry {e['entryId']} "
+                         f"of {e['org']} ({e['orgUscc']})")
+    entries = await visible_entries(info, row.key, as_of, active_only=True)
+    return ScreeningResult(
+        query=raw, found=True, subject=subject_object(row, as_of), risk=Risk.from_result(assess(inputs, as_of)),
+        active_list_entries=[ListEntry.from_row(e, as_of) for e in entries],
+        measures=await applied_measures(info, row.key, as_of), flags=flags,
+    )

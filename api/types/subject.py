@@ -1,0 +1,117 @@
+"""The Node and Subject interfaces, and what every subject (organisation or person) answers alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+import settings
+from api import views
+from api.context import Info
+from api.cursors import check_first, decode_record_cursor
+from api.types.common import AppliedMeasure, Measure, RecordFilter, Risk
+from graph.access import OrganisationRow, PersonRow, RecordQuery, SubjectKey
+from graph.risk import assess
+from graph.rules import entry_active
+
+if TYPE_CHECKING:
+    from api.types.list_entry import ListEntry
+    from api.types.pagination import CreditRecordConnection
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+def record_query(info: Info, as_of: date, filter: RecordFilter | None, first: int, after: str | None) -> RecordQuery:
+    """The page request, with the statuses the caller's view may see (ACTIVE when none are asked)."""
+    f = filter or RecordFilter()
+    return RecordQuery(
+        as_of=as_of,
+        statuses=views.allowed_statuses(info.context.view, [s.value for s in f.statuses] if f.statuses else None),
+        categories=tuple(sorted(c.value for c in f.categories)) if f.categories else None,
+        severities=tuple(sorted(s.value for s in f.severities)) if f.severities else None,
+        decided_from=f.decided_from, decided_to=f.decided_to, first=check_first(first),
+        after=decode_record_cursor(after),
+    )
+
+
+@strawberry.interface(description="An organisation or a person: anything that has a credit file.")
+class Subject:
+    id: strawberry.ID
+    name: str
+    key: strawberry.Private[SubjectKey]
+    as_of: strawberry.Private[date]
+
+    @strawberry.field
+    async def risk_level(self, info: Info) -> Risk:
+        inputs = await info.context.loaders.risk.load((self.as_of, self.key))
+        return Risk.from_result(assess(inputs, self.as_of))
+
+    @strawberry.field
+    async def records(self, info: Info, filter: RecordFilter | None = None, first: int | None = 20,
+                      after: str | None = None) -> Annotated["CreditRecordConnection", strawberry.lazy("api.types.pagination")]:
+        from api.types.pagination import CreditRecordConnection
+
+        query = record_query(info, self.as_of, filter, first, after)
+        page = await info.context.loaders.records.load((query, self.key))
+        return CreditRecordConnection.from_page(page, query)
+
+    @strawberry.field
+    async def list_entries(self, info: Info, active_only: bool | None = True) -> list[
+            Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]]:
+        from api.types.list_entry import ListEntry
+
+        rows = await visible_entries(info, self.key, self.as_of, active_only is not False)
+        return [ListEntry.from_row(row, self.as_of) for row in rows]
+
+    @strawberry.field(description="Joint-punishment measures that apply to the subject on the file's date, "
+                                  "each with what triggered it.")
+    async def measures(self, info: Info) -> list[AppliedMeasure]:
+        return await applied_measures(info, self.key, self.as_of)
+
+
+async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only: bool) -> list:
+    show_key_attention = views.shows_key_attention(info.context.view, settings.app().key_attention_public)
+    rows = await info.context.loaders.entries.load(key)
+    return [row for row in rows
+            if row.listedOn <= as_of
+            and (not active_only or entry_active(as_of, row.listedOn, row.validUntil, row.removedOn))
+            and (show_key_attention or row.listType != "KEY_ATTENTION")]
+
+
+async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[AppliedMeasure]:
+    from api.types.list_entry import ListEntry
+
+    entries = await visible_entries(info, key, as_of, active_only=True)
+    if not entries:
+        return []
+    catalogue = await info.context.loaders.measures.load("all")
+    applied = []
+    for measure in catalogue:
+        triggers = [e for e in entries if measure.triggered_by(e)]
+        if triggers:
+            applied.append(AppliedMeasure(measure=Measure.from_row(measure),
+                                          triggered_by=[ListEntry.from_row(e, as_of) for e in triggers]))
+    return applied
+
+
+def subject_object(row: OrganisationRow | PersonRow, as_of: date):
+    """The GraphQL object of a subject row."""
+    if isinstance(row, PersonRow):
+        from api.types.person import Person
+        return Person.from_row(row, as_of)
+    from api.types.organisation import Organisation
+    return Organisation.from_row(row, as_of)
+
+
+async def load_subject(info: Info, kind: str, subject_id: str, as_of: date):
+    """A record's or entry's subject from its stored kind and id (USCC or ID number)."""
+    if kind == "PERSON":
+        row = await info.context.loaders.person_by_id_number.load(subject_id)
+    else:
+        row = await info.context.loaders.organisation.load(subject_id)
+    return subject_object(row, as_of) if row else None

@@ -1,0 +1,30 @@
+// READ
+// One hop of a graph exploration over the whole frontier: the links of the given types in force on the date
+// (roles and holdings by their dates; records and list entries once decided or listed), at most $perNode per
+// node (one more is fetched so that a cut can be reported).
+CALL () {
+  UNWIND $usccs AS k MATCH (n:Organisation {uscc: k}) RETURN n
+  UNION
+  UNWIND $pids AS k MATCH (n:Person {pid: k}) RETURN n
+  UNION
+  UNWIND $recordIds AS k MATCH (n:Record {recordId: k}) RETURN n
+  UNION
+  UNWIND $entryIds AS k MATCH (n:ListEntry {entryId: k}) RETURN n
+}
+CALL (n) {
+  MATCH (n)-[r]-(m)
+  WHERE type(r) IN $types
+    AND (r.startOn IS NULL OR r.startOn <= $asOf) AND (r.endOn IS NULL OR r.endOn >= $asOf)
+    AND NOT coalesce(m.decidedOn > $asOf, false) AND NOT coalesce(m.listedOn > $asOf, false)
+  RETURN r, m ORDER BY type(r), coalesce(m.uscc, m.pid, m.recordId, m.entryId) LIMIT $perNode + 1
+}
+WITH n, r, m,
+     CASE WHEN n:Organisation THEN 'ORGANISATION' WHEN n:Person THEN 'PERSON'
+          WHEN n:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS nKind,
+     CASE WHEN m:Organisation THEN 'ORGANISATION' WHEN m:Person THEN 'PERSON'
+          WHEN m:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS mKind
+RETURN nKind, coalesce(n.uscc, n.pid, n.recordId, n.entryId) AS nKey,
+       mKind, coalesce(m.uscc, m.pid, m.recordId, m.entryId) AS mKey,
+       coalesce(m.name, m.category, m.listType) AS mLabel, m.recordId AS mRecordId, m.entryId AS mEntryId,
+       type(r) AS relation, startNode(r) = n AS outgoing, r.startOn AS startOn, r.endOn AS endOn,
+       r.percent AS percent, r.title AS title, r.startKey AS startKey

@@ -14,7 +14,7 @@ class QueryStatsExtension(SchemaExtension):
     """Counts the Cypher round trips of a request; reports them when CREDITFILE_QUERY_STATS=1."""
 
     def on_operation(self) -> Iterator[None]:
-        with counting() as stats:
+        with counting(reuse=True) as stats:
             self.execution_context.context.extensions["queryStats"] = stats
             yield
 

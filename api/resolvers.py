@@ -98,7 +98,8 @@ class Query(ExploreQuery):
             hits = [(row, 1.0)] if row and offset == 0 and first > 0 else []
             total = 1 if row else 0
         else:
-            query = LUCENE_SPECIAL.sub(r"\\\1", text.strip())
+            # Lower case: the analyzer lower-cases names anyway, and AND/OR/NOT stop being operators.
+            query = LUCENE_SPECIAL.sub(r"\\\1", text.strip().lower())
             total, hits = await access.search(info.context.graph, query, kind.value if kind else None, offset, first)
         edges = [SubjectEdge(cursor=encode([offset + i]), node=subject_object(row, as_of), score=score)
                  for i, (row, score) in enumerate(hits)]

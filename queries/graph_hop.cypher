@@ -16,15 +16,15 @@ CALL (n) {
   WHERE type(r) IN $types
     AND (r.startOn IS NULL OR r.startOn <= $asOf) AND (r.endOn IS NULL OR r.endOn >= $asOf)
     AND NOT coalesce(m.decidedOn > $asOf, false) AND NOT coalesce(m.listedOn > $asOf, false)
-  RETURN r, m ORDER BY type(r), coalesce(m.uscc, m.pid, m.recordId, m.entryId) LIMIT $perNode + 1
+  RETURN r, m ORDER BY type(r), CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END LIMIT $perNode + 1
 }
 WITH n, r, m,
      CASE WHEN n:Organisation THEN 'ORGANISATION' WHEN n:Person THEN 'PERSON'
           WHEN n:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS nKind,
      CASE WHEN m:Organisation THEN 'ORGANISATION' WHEN m:Person THEN 'PERSON'
           WHEN m:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS mKind
-RETURN nKind, coalesce(n.uscc, n.pid, n.recordId, n.entryId) AS nKey,
-       mKind, coalesce(m.uscc, m.pid, m.recordId, m.entryId) AS mKey,
+RETURN nKind, CASE WHEN n:Organisation THEN n.uscc WHEN n:Person THEN n.pid WHEN n:Record THEN n.recordId ELSE n.entryId END AS nKey,
+       mKind, CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END AS mKey,
        coalesce(m.name, m.category, m.listType) AS mLabel, m.recordId AS mRecordId, m.entryId AS mEntryId,
        type(r) AS relation, startNode(r) = n AS outgoing, r.startOn AS startOn, r.endOn AS endOn,
        r.percent AS percent, r.title AS title, r.startKey AS startKey

@@ -21,8 +21,9 @@ WITH p LIMIT $cap
 RETURN [m IN nodes(p) | {
           kind: CASE WHEN m:Organisation THEN 'ORGANISATION' WHEN m:Person THEN 'PERSON'
                      WHEN m:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END,
-          key: coalesce(m.uscc, m.pid, m.recordId, m.entryId),
+          key: CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END,
           label: coalesce(m.name, m.category, m.listType), recordId: m.recordId, entryId: m.entryId}] AS nodes,
        [r IN relationships(p) | {
-          relation: type(r), startKey: coalesce(startNode(r).uscc, startNode(r).pid, startNode(r).recordId, startNode(r).entryId),
+          relation: type(r), startKey: CASE WHEN startNode(r):Organisation THEN startNode(r).uscc WHEN startNode(r):Person THEN startNode(r).pid
+                    WHEN startNode(r):Record THEN startNode(r).recordId ELSE startNode(r).entryId END,
           startOn: r.startOn, endOn: r.endOn, percent: r.percent, title: r.title, key: r.startKey}] AS rels

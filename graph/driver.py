@@ -52,7 +52,8 @@ def counting(reuse: bool = False) -> Iterator[QueryStats]:
 
 def open_driver() -> AsyncDriver:
     conf = settings.neo4j()
-    return AsyncGraphDatabase.driver(conf.effective_uri, auth=conf.auth)
+    # Server notifications (e.g. "label does not exist" on an empty graph) are not for our users' logs.
+    return AsyncGraphDatabase.driver(conf.effective_uri, auth=conf.auth, notifications_min_severity="OFF")
 
 
 def _native(value: Any) -> Any:

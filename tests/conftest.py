@@ -40,7 +40,7 @@ def neo4j_uri() -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def driver(neo4j_uri: str):
     conf = settings.neo4j()
-    drv = AsyncGraphDatabase.driver(neo4j_uri, auth=conf.auth)
+    drv = AsyncGraphDatabase.driver(neo4j_uri, auth=conf.auth, notifications_min_severity="OFF")
     await graph_schema.apply(drv)
     records, _, _ = await drv.execute_query("MATCH (n) RETURN count(n) AS n")
     if records[0]["n"] and not os.environ.get(WIPE_OK):

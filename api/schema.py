@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
+)
 
 import settings
 from api.errors import should_mask
@@ -16,6 +18,9 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         extensions=[
+            # Clients send the same few documents over and over: parse and validate each once.
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
             # Factories, so that each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=conf.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=conf.max_aliases),

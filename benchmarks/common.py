@@ -53,3 +53,39 @@ def fresh_neo4j() -> Iterator[str]:
         else:
             os.environ["NEO4J_URI"] = previous
         settings.neo4j.cache_clear()
+
+
+@contextlib.contextmanager
+def loaded_neo4j(orgs: int, seed: int = 2026) -> Iterator[str]:
+    """A local Neo4j holding the generated set of `orgs` organisations (imported once, kept in bench-data/)."""
+    import asyncio
+
+    from graph.bulk import run_import
+    from rich.console import Console
+
+    data = (BENCH_DATA / f"neo4j-{orgs}-seed-{seed}").resolve()
+    folder = folder_for(orgs, seed)
+    instance = local.start(port=local.free_port(), data=data)
+    previous = os.environ.get("NEO4J_URI")
+    os.environ["NEO4J_URI"] = instance.uri
+    settings.neo4j.cache_clear()
+    try:
+        if not (data / ".loaded").exists():
+            print(f"importing {folder} into {data} …", flush=True)
+            rejected = asyncio.run(run_import(folder, folder / "rejects.csv", 10_000, Console(stderr=True)))
+            if rejected:
+                raise SystemExit(f"{rejected} rows rejected while loading the benchmark set")
+            (data / ".loaded").touch()
+        yield instance.uri
+    finally:
+        local.stop(data)
+        if previous is None:
+            os.environ.pop("NEO4J_URI", None)
+        else:
+            os.environ["NEO4J_URI"] = previous
+        settings.neo4j.cache_clear()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -47,12 +48,14 @@ async def screen_uscc(info: Info, raw: str, as_of: date) -> ScreeningResult:
     row = await info.context.loaders.organisation.load(parsed.code)
     if row is None:
         return _not_found(raw, flags + ["no organisation with this USCC in the credit file"])
-    leaders = await info.context.loaders.leader_flags.load((as_of, parsed.code))
+    # The leaders' flags and the subject's own file are independent: fetch them side by side.
+    leaders, result = await asyncio.gather(info.context.loaders.leader_flags.load((as_of, parsed.code)),
+                                           _found(info, raw, row, as_of, flags))
     for f in leaders:
         what = "an active BLACKLIST entry" if f["why"] == "BLACKLIST" else "a SERIOUS record in its publication period"
-        flags.append(f"its {ROLE_WORDS[f['role']]} {f['person']} answers (measure 八) for {what} of "
-                     f"{f['otherName']} ({f['otherUscc']}): {', '.join(f['refs'])}")
-    return await _found(info, raw, row, as_of, flags)
+        result.flags.append(f"its {ROLE_WORDS[f['role']]} {f['person']} answers (measure 八) for {what} of "
+                            f"{f['otherName']} ({f['otherUscc']}): {', '.join(f['refs'])}")
+    return result
 
 
 async def screen_id_number(info: Info, raw: str, as_of: date) -> ScreeningResult:
@@ -74,7 +77,9 @@ async def _found(info: Info, raw: str, row: OrganisationRow | PersonRow, as_of: 
                  flags: list[str]) -> ScreeningResult:
     from api.types.list_entry import ListEntry
 
-    inputs = await info.context.loaders.risk.load((as_of, row.key))
+    inputs, entries, measures = await asyncio.gather(
+        info.context.loaders.risk.load((as_of, row.key)), visible_entries(info, row.key, as_of, active_only=True),
+        applied_measures(info, row.key, as_of))
     for r in inputs["answeredRecords"]:
         if r["severity"] == "SERIOUS":
             flags.append(f"answers (measure 八) {BASIS_WORDS[r['basis']]} for SERIOUS record {r['recordId']} "
@@ -83,9 +88,8 @@ async def _found(info: Info, raw: str, row: OrganisationRow | PersonRow, as_of: 
         if e["listType"] == "BLACKLIST":
             flags.append(f"answers (measure 八) {BASIS_WORDS[e['basis']]} for BLACKLIST entry {e['entryId']} "
                          f"of {e['org']} ({e['orgUscc']})")
-    entries = await visible_entries(info, row.key, as_of, active_only=True)
     return ScreeningResult(
         query=raw, found=True, subject=subject_object(row, as_of), risk=Risk.from_result(assess(inputs, as_of)),
         active_list_entries=[ListEntry.from_row(e, as_of) for e in entries],
-        measures=await applied_measures(info, row.key, as_of), flags=flags,
+        measures=measures, flags=flags,
     )

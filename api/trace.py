@@ -110,7 +110,7 @@ class ExploreQuery:
         return Graph.of(sub, day)
 
     @strawberry.field(description="All shortest paths (at most 20) over links in force on the date; [] when none is "
-                                  "within maxHops.")
+                                  "within maxHops. Nodes with more than 100 links are followed that far.")
     async def shortest_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
                              to: strawberry.ID, max_hops: int | None = 6,
                              relations: list[Relation] | None = None, as_of: date | None = None) -> list[Path]:
@@ -120,6 +120,12 @@ class ExploreQuery:
         max_hops = _bounded("maxHops", max_hops, 1, 10, 6)
         if source == target:
             raise UserError("from and to are the same node; a path needs two")
-        paths = await explore.shortest_paths(info.context.graph, source, target, max_hops, _types(relations), day)
+        labels = {}
+        for name, ref in (("from", source), ("to", target)):
+            labels[ref] = await _label(info, ref, day)
+            if labels[ref] is None:
+                raise UserError(f"{name}: nothing with this id on {day}")
+        paths = await explore.shortest_paths(info.context.graph, source, target, labels, max_hops, _types(relations),
+                                             day)
         return [Path(length=len(edges), nodes=[GraphNode.of(n, day) for n in nodes],
                      edges=[GraphEdge.of(e) for e in edges]) for nodes, edges in paths]

@@ -191,23 +191,76 @@ async def neighbourhood(graph: Graph, start: NodeRef, label: str, depth: int, ty
     return sub
 
 
-async def shortest_paths(graph: Graph, source: NodeRef, target: NodeRef, max_hops: int, types: tuple[str, ...],
-                         as_of: date, cap: int = 20) -> list[tuple[list[GNode], list[GEdge]]]:
-    params = {}
-    for side, ref in (("from", source), ("to", target)):
-        for kind, name in KEY_PARAM.items():
-            params[side + name[0].upper() + name[1:]] = [ref.key] if ref.kind == kind else []
-    rows = await graph.run(queries.get("shortest_paths"), maxHops=max_hops, types=list(types), asOf=as_of, cap=cap,
-                           **params)
+async def shortest_paths(graph: Graph, source: NodeRef, target: NodeRef, labels: dict[NodeRef, str], max_hops: int,
+                         types: tuple[str, ...], as_of: date, cap: int = 20,
+                         per_node: int = 100) -> list[tuple[list[GNode], list[GEdge]]]:
+    """All shortest paths (at most `cap`) by a breadth-first search from both ends, one hop query per level.
+
+    Each side keeps, for every node it reached, all its parents on the level before, so that every shortest
+    path through the nodes where the two searches meet can be spelt out.
+    """
+    sides = [_Side(source), _Side(target)]
+    labels = dict(labels)  # the two ends' labels; the search adds the others
+    while sides[0].depth + sides[1].depth < max_hops:
+        side = min(sides, key=lambda s: len(s.frontier))  # expand the smaller frontier
+        if not side.frontier:
+            return []
+        rows, _cut = await hop(graph, side.frontier, types, as_of, per_node)
+        side.advance(rows, labels)
+        other = sides[1] if side is sides[0] else sides[0]
+        meeting = [ref for ref in side.frontier if ref in other.parents]
+        if meeting:
+            return _spell_out(sides[0], sides[1], meeting, labels, cap)
+    return []
+
+
+class _Side:
+    def __init__(self, start: NodeRef):
+        self.parents: dict[NodeRef, list[tuple[NodeRef, GEdge]]] = {start: []}
+        self.distance: dict[NodeRef, int] = {start: 0}
+        self.frontier: list[NodeRef] = [start]
+        self.depth = 0
+
+    def advance(self, rows: list, labels: dict[NodeRef, str]) -> None:
+        self.depth += 1
+        fresh: dict[NodeRef, list[tuple[NodeRef, GEdge]]] = {}
+        for n, m, label, edge in rows:
+            labels.setdefault(m, label)
+            if m in self.distance:
+                continue
+            fresh.setdefault(m, []).append((n, edge))
+        for ref, parents in fresh.items():
+            self.parents[ref] = parents
+            self.distance[ref] = self.depth
+        self.frontier = sorted(fresh, key=lambda r: (r.kind, r.key))
+
+
+def _chains(side: _Side, ref: NodeRef, limit: int) -> list[list[tuple[NodeRef, GEdge]]]:
+    """Every chain of (node, edge) steps from the side's start to `ref`, start first (at most `limit`)."""
+    if not side.parents[ref]:
+        return [[]]
+    chains = []
+    for parent, edge in side.parents[ref]:
+        for chain in _chains(side, parent, limit):
+            chains.append(chain + [(parent, edge)])
+            if len(chains) >= limit:
+                return chains
+    return chains
+
+
+def _spell_out(a: _Side, b: _Side, meeting: list[NodeRef], labels: dict[NodeRef, str],
+               cap: int) -> list[tuple[list[GNode], list[GEdge]]]:
+    best = min(a.distance[m] + b.distance[m] for m in meeting)
     paths = []
-    for row in rows:
-        nodes = [GNode(NodeRef(n["kind"], n["key"]), node_label(n["kind"], n["label"], n["key"]), i)
-                 for i, n in enumerate(row["nodes"])]
-        edges = []
-        for i, rel in enumerate(row["rels"]):
-            a, b = nodes[i].ref, nodes[i + 1].ref
-            source_ref, target_ref = (a, b) if rel["startKey"] == a.key else (b, a)
-            edges.append(GEdge(rel["relation"], source_ref, target_ref, rel["startOn"], rel["endOn"], rel["percent"],
-                               rel["title"], rel["key"]))
-        paths.append((nodes, edges))
+    for m in sorted(meeting, key=lambda r: (r.kind, r.key)):
+        if a.distance[m] + b.distance[m] != best:
+            continue
+        for left in _chains(a, m, cap):
+            for right in _chains(b, m, cap):
+                refs = [step[0] for step in left] + [m] + [step[0] for step in reversed(right)]
+                edges = [step[1] for step in left] + [step[1] for step in reversed(right)]
+                nodes = [GNode(ref, labels.get(ref, ref.key), i) for i, ref in enumerate(refs)]
+                paths.append((nodes, edges))
+                if len(paths) >= cap:
+                    return paths
     return paths

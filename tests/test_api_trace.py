@@ -124,3 +124,20 @@ async def test_shortest_paths_in_time_and_none(world) -> None:
     assert now == []
     assert "maxHops must be between 1 and 10, not 11" in (
         await errors(world, PATHS, **{"from": a, "to": e, "max": 11}))[0]
+
+
+async def test_all_shortest_paths_are_given(graph, tmp_path) -> None:
+    extra = {
+        "roles.csv": [{"id_number": scenario.P3, "uscc": B, "role": "EXECUTIVE", "start_on": "2020-01-01"}],
+        "shareholdings.csv": [{"holder_kind": "PERSON", "holder_id": scenario.P3, "uscc": E, "percent": "5",
+                               "start_on": "2020-01-01"}],
+    }
+    await scenario.load(graph, tmp_path, extra)
+    b, e = await node_id(graph, B), await node_id(graph, E)
+    result, stats = await execute(graph, PATHS, **{"from": b, "to": e, "asOf": "2024-05-01"})
+    paths = result.data["shortestPaths"]
+    assert sorted([n["label"] for n in p["nodes"]] for p in paths) == [
+        ["北京测试科技有限公司", "张三", "嘉兴电子科技有限公司"], ["北京测试科技有限公司", "王五", "嘉兴电子科技有限公司"]]
+    assert {p["length"] for p in paths} == {2}
+    before = (await data(graph, PATHS, **{"from": b, "to": e, "asOf": "2019-06-01"}))["shortestPaths"]
+    assert [[n["label"] for n in p["nodes"]] for p in before] == [["北京测试科技有限公司", "张三", "嘉兴电子科技有限公司"]]

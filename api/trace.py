@@ -61,7 +61,8 @@ async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
 @strawberry.type
 class ExploreQuery:
     @strawberry.field(description="Measure 八: who answers for the organisation on the date, and every organisation "
-                                  "they lead or own, up to `depth` organisation hops (1–4).")
+                                  "they lead or own, up to `depth` organisation hops (1–4). Nearest first, at most "
+                                  "500 nodes and 100 links a node; `graph.truncated` says when it was cut.")
     async def liability_trace(self, info: Info, uscc: str, depth: int | None = 2, as_of: date | None = None) -> LiabilityTrace:
         from api.resolvers import today, valid_uscc
         from api.types.organisation import Organisation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from rich.console import Console
@@ -18,6 +19,8 @@ async def run_import(folder: Path, rejects_path: Path, batch_size: int, console:
     """Import and print the summary; returns the number of rejected rows. ConnectionError when Neo4j is away."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder of exchange CSV files")
+    # Two batches in flight may meet on a node; the driver retries and logs a warning a clerk cannot act on.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
     driver = open_driver()
     sink, close = write_rejects(rejects_path)
     try:

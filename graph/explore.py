@@ -146,7 +146,7 @@ class Accountable:
     entry_id: str | None
 
 
-async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limit: int = 2000,
+async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limit: int = 500,
                           per_node: int = 100) -> tuple[dict | None, list[Accountable], Subgraph]:
     """Measure 八 reach: the organisation, who answers for it on the date, and the subgraph they lead to."""
     rows = await graph.run(queries.get("trace_accountable"), uscc=uscc, asOf=as_of)

@@ -7,7 +7,6 @@ list entries, repairs, removals and second-stage events spread over categories, 
 
 from __future__ import annotations
 
-import bisect
 import csv
 import random
 from dataclasses import dataclass
@@ -95,14 +94,9 @@ class Generator:
         self.orgs: list[Org] = []
         self.persons: list[str] = []
         self.person_ids: set[str] = set()
-        # Heavy tail: a small pool of "serial" leaders drawn with Zipf-like weights.
-        pool = max(10, orgs // 30)
-        weights = [1 / (k + 1) ** 0.8 for k in range(pool)]
-        total, acc = sum(weights), 0.0
-        self.serial_cum = []
-        for w in weights:
-            acc += w / total
-            self.serial_cum.append(acc)
+        # Heavy tail: "serial" leaders, each with a capacity drawn from a Pareto law (a few lead dozens of
+        # companies, the largest about a hundred, however many organisations are generated).
+        self.serial: list[list[int]] = []  # [person index, companies left]
 
     def day(self, start: date, end: date) -> date:
         return start + timedelta(days=self.rng.randrange(max(1, (end - start).days)))
@@ -119,12 +113,17 @@ class Generator:
         return len(self.persons) - 1
 
     def leader(self, w: Writers) -> int:
-        """Mostly a new person; one time in eight a serial leader (the first ones lead dozens)."""
-        if self.persons and self.rng.random() < 0.125:
-            k = bisect.bisect_left(self.serial_cum, self.rng.random())
-            if k < len(self.persons):
-                return k
-        return self.new_person(w)
+        """Mostly a new person; one time in ten a serial leader, who leads until their capacity is used up."""
+        if self.rng.random() >= 0.10:
+            return self.new_person(w)
+        open_ = [s for s in self.serial if s[1] > 0]
+        if len(open_) < 20:  # keep a few serial leaders to choose from
+            person = self.new_person(w)
+            self.serial.append([person, min(120, int(2 * self.rng.paretovariate(1.1)))])
+            return person
+        chosen = max(self.rng.sample(open_, 3), key=lambda s: s[1])  # the busier ones grow faster
+        chosen[1] -= 1
+        return chosen[0]
 
     def organisation(self, w: Writers, index: int) -> Org:
         r, acc = self.rng.random(), 0.0

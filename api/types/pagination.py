@@ -8,7 +8,7 @@ import strawberry
 
 from api.cursors import encode
 from api.types.common import PageInfo
-from api.types.record import Accountability, BASIS_OF_ROLE, CreditRecord
+from api.types.record import Accountability, CreditRecord
 from api.types.enums import AccountabilityBasis
 from graph.access import Page, RecordQuery
 

@@ -129,9 +129,7 @@ class Importer:
                  on_progress: Callable[[str, int, int], None] = lambda f, done, total: None):
         if batch_size < 1:
             raise ValueError("--batch-size must be at least 1")
-        # Batches of one file are independent (references point to earlier files), so files of nodes have two
-        # written at once and Neo4j uses both cores. Files of relationships between shared nodes (a serial
-        # leader's roles) write one at a time: in parallel they deadlock and retry, which is slower.
+        # Batches of one file are independent (references point to earlier files): see import_file.
         self.graph, self.batch_size, self.in_flight = graph, batch_size, max(1, in_flight)
         self.on_reject, self.on_progress = on_reject, on_progress
 
@@ -150,17 +148,23 @@ class Importer:
         report = FileReport(spec.file)
         pending: deque[asyncio.Task] = deque()
         batch = Batch(spec)
+        # Files of nodes write two batches at once, so Neo4j uses both cores. Files of relationships between
+        # shared nodes (a serial leader's roles) write one at a time (in parallel they deadlock and retry, which
+        # is slower), but the next batch's reference check already runs while the previous batch is written.
+        chained = spec.file not in NODE_FILES
         try:
             for line, row in self._rows(path, spec, report):
                 batch.rows.append((line, row))
                 if len(batch.rows) >= self.batch_size:
-                    if len(pending) >= (self.in_flight if spec.file in NODE_FILES else 1):
+                    while len(pending) >= self.in_flight:
                         await pending.popleft()
-                    pending.append(asyncio.create_task(self._write(batch, report)))
-                    await asyncio.sleep(0)  # let the write go out; parse the next batch while Neo4j works
+                    after = pending[-1] if chained and pending else None
+                    pending.append(asyncio.create_task(self._write(batch, report, after)))
+                    await asyncio.sleep(0)  # let the work go out; parse the next batch while Neo4j works
                     batch = Batch(spec)
             if batch.rows:
-                pending.append(asyncio.create_task(self._write(batch, report)))
+                pending.append(asyncio.create_task(self._write(batch, report, pending[-1] if chained and pending
+                                                               else None)))
             while pending:
                 await pending.popleft()
         finally:  # on an error, do not leave writes running behind the caller's back
@@ -216,8 +220,10 @@ class Importer:
             report.rejected += 1
         self.on_reject(Reject(file, line, column, value, reason))
 
-    async def _write(self, batch: Batch, report: FileReport) -> None:
+    async def _write(self, batch: Batch, report: FileReport, after: asyncio.Task | None = None) -> None:
         rows = await self._check_references(batch, report)
+        if after is not None:
+            await after  # one write at a time for this file
         if rows:
             params = [PARAMS[batch.spec.file](row) for _, row in rows]
             await self.graph.run(queries.get(WRITE_QUERY[batch.spec.file]), rows=params)

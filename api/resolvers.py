@@ -15,7 +15,7 @@ from api.errors import UserError
 from api.trace import ExploreQuery
 from api.types.enums import SubjectKind
 from api.types.list_entry import ListEntry
-from api.types.organisation import Organisation
+from api.types.organisation import Organisation, prefetch
 from api.types.pagination import SubjectConnection, SubjectEdge
 from api.types.common import PageInfo
 from api.types.person import Person
@@ -74,8 +74,10 @@ class Query(ExploreQuery):
 
     @strawberry.field
     async def organisation(self, info: Info, uscc: str, as_of: date | None = None) -> Organisation | None:
-        row = await info.context.loaders.organisation.load(valid_uscc(uscc))
-        return Organisation.from_row(row, as_of or today()) if row else None
+        code, day = valid_uscc(uscc), as_of or today()
+        prefetch(info, code, day)
+        row = await info.context.loaders.organisation.load(code)
+        return Organisation.from_row(row, day) if row else None
 
     @strawberry.field
     async def person(self, info: Info, id_number: str, as_of: date | None = None) -> Person | None:

@@ -150,6 +150,7 @@ class RecordPeople:
 class Page:
     total: int
     items: list[Any]
+    people: dict[str, "RecordPeople"] = field(default_factory=dict)  # by recordId, when the page query had them
 
 
 @dataclass(frozen=True)
@@ -225,8 +226,17 @@ async def holdings(graph: Graph, usccs: list[str]) -> list[list[HoldingRow]]:
 
 async def records_pages(graph: Graph, query: RecordQuery, keys: list[SubjectKey]) -> list[Page]:
     rows = await graph.run(queries.get("records_page"), subjects=[subject_param(k) for k in keys], **query.params())
-    found = {_param_key(row["key"]): Page(row["total"], [_build(RecordRow, r) for r in row["page"]]) for row in rows}
+    found = {}
+    for row in rows:
+        org = _build(OrganisationRow, row["org"])
+        people = {r["recordId"]: _record_people(org, r["responsible"], r["leaders"]) for r in row["page"]}
+        found[_param_key(row["key"])] = Page(row["total"], [_build(RecordRow, r) for r in row["page"]], people)
     return [found.get(key, Page(0, [])) for key in keys]
+
+
+def _record_people(org: OrganisationRow | None, responsible: list[dict], leaders: list[dict]) -> "RecordPeople":
+    return RecordPeople(org, [(_build(PersonRow, p), p.get("liability")) for p in responsible],
+                        [(_build(PersonRow, p), p["role"]) for p in leaders])
 
 
 async def accountable_pages(graph: Graph, query: RecordQuery, pids: list[str]) -> list[Page]:
@@ -248,14 +258,8 @@ async def records_by_id(graph: Graph, as_of: date, record_ids: list[str]) -> lis
 
 async def record_people(graph: Graph, record_ids: list[str]) -> list[RecordPeople]:
     rows = await graph.run(queries.get("record_people"), recordIds=record_ids)
-    found = {
-        row["key"]: RecordPeople(
-            _build(OrganisationRow, row["org"]),
-            [(_build(PersonRow, p), p.get("liability")) for p in row["responsible"]],
-            [(_build(PersonRow, p), p["role"]) for p in row["leaders"]],
-        )
-        for row in rows
-    }
+    found = {row["key"]: _record_people(_build(OrganisationRow, row["org"]), row["responsible"], row["leaders"])
+             for row in rows}
     return [found.get(rid, RecordPeople(None, [], [])) for rid in record_ids]
 
 

@@ -58,6 +58,8 @@ class Subject:
 
         query = record_query(info, self.as_of, filter, first, after)
         page = await info.context.loaders.records.load((query, self.key))
+        for record_id, people in page.people.items():  # the page query brought them: no second round trip
+            info.context.loaders.record_people.prime(record_id, people)
         return CreditRecordConnection.from_page(page, query)
 
     @strawberry.field

@@ -75,8 +75,9 @@ class ExploreQuery:
             raise UserError(f"uscc: no organisation {code} in the credit file")
         org_row = OrganisationRow(**{k: v for k, v in org.items() if k in OrganisationRow.__dataclass_fields__})
         organisation = Organisation.from_row(org_row, day)
-        records = {a.record_id for a in accountable if a.record_id}
-        found = {rid: await info.context.loaders.record.load((day, rid)) for rid in sorted(records)}
+        records = sorted({a.record_id for a in accountable if a.record_id})
+        loaded = await info.context.loaders.record.load_many([(day, rid) for rid in records])  # one query
+        found = dict(zip(records, loaded))
         answers = []
         for a in accountable:
             if a.record_id is None or found.get(a.record_id) is None:

@@ -115,6 +115,9 @@ async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tu
         distance = sub.nodes[frontier[0]].distance + 1
         if distance > max_distance:
             return
+        if len(sub.nodes) >= limit:  # full: what lies beyond is cut
+            sub.truncated = True
+            return
         rows, cut = await hop(graph, frontier, types, as_of, per_node)
         sub.truncated |= bool(cut)
         fresh: dict[NodeRef, tuple[str, list[GEdge]]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -36,7 +36,7 @@ DEFAULT_QUERY = """# Welcome to creditfile. Press ▶ to run.
 class CreditfileGraphQL(GraphQL):
     """Strawberry's ASGI view with our context and our offline GraphiQL page."""
 
-    def __init__(self, graph_of: callable, **kwargs):
+    def __init__(self, graph_of: Callable[[Request], Graph], **kwargs):
         super().__init__(build_schema(), **kwargs)
         self._graph_of = graph_of
 

@@ -115,7 +115,7 @@ async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tu
         distance = sub.nodes[frontier[0]].distance + 1
         if distance > max_distance:
             return
-        if len(sub.nodes) >= limit:  # full: what lies beyond is cut
+        if len(sub.nodes) >= limit:  # full: what lies beyond is cut (not looked at, so there may be nothing)
             sub.truncated = True
             return
         rows, cut = await hop(graph, frontier, types, as_of, per_node)

@@ -53,12 +53,13 @@ def neo4j_status(data: Path = DataOpt) -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          workers: int = typer.Option(1, min=1, max=32, help="Server processes (each with its own driver).")) -> None:
     """Serve GraphQL (and GraphiQL) at http://HOST:PORT/graphql."""
     import uvicorn
 
     _ensure_assets()
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info", workers=workers)
 
 
 @app.command()
@@ -101,7 +102,7 @@ def run(
 
         asyncio.run(load_demo(demo_orgs, console))
         console.print(f"GraphiQL: http://{host}:{port}/graphql")
-        serve(host=host, port=port)
+        serve(host=host, port=port, workers=1)
     finally:
         if started is not None:
             console.print("stopping Neo4j…")

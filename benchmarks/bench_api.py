@@ -112,10 +112,10 @@ async def floor(orgs_sample: list[str], requests: int, clients: int) -> dict:
     return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "rps": requests / wall}
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "CREDITFILE_QUERY_STATS": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-                             "--log-level", "warning", "--no-access-log"], env=env)
+                             "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -132,17 +132,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     with loaded_neo4j(args.orgs):
         sampled, everyone = asyncio.run(sample(args.orgs))
         warm, targets = sampled[:150], sampled[150:]
         rng = random.Random(11)
         port = free_port()
-        server = serve(port)
+        server = serve(port, args.workers)
         url = f"http://127.0.0.1:{port}/graphql"
         try:
-            print(f"{args.orgs:,} organisations; standard credit file of organisations with records; "
-                  f"screening of 1,000 random USCCs")
+            print(f"{args.orgs:,} organisations, {args.workers} server process(es); standard credit file of "
+                  f"organisations with records; screening of 1,000 random USCCs")
             print(f"{'what':34} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'trips':>6}")
             # Steady state: warm Neo4j's plans and page cache on other organisations than those measured.
             asyncio.run(over_http(url, lambda i: {"query": CREDIT_FILE, "variables": {"uscc": warm[i % len(warm)]}},

@@ -13,7 +13,7 @@ from api.errors import UserError
 from api.types.enums import AccountabilityBasis, Relation
 from api.types.graph import KINDS, Graph, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation
 from graph import explore
-from graph.access import OrganisationRow, PersonRow, RecordRow
+from graph.access import OrganisationRow, PersonRow, build
 from graph.explore import NodeRef
 
 BASIS = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,
@@ -73,8 +73,7 @@ class ExploreQuery:
         org, accountable, sub = await explore.liability_trace(info.context.graph, code, depth, day)
         if org is None:
             raise UserError(f"uscc: no organisation {code} in the credit file")
-        org_row = OrganisationRow(**{k: v for k, v in org.items() if k in OrganisationRow.__dataclass_fields__})
-        organisation = Organisation.from_row(org_row, day)
+        organisation = Organisation.from_row(build(OrganisationRow, org), day)
         records = sorted({a.record_id for a in accountable if a.record_id})
         loaded = await info.context.loaders.record.load_many([(day, rid) for rid in records])  # one query
         found = dict(zip(records, loaded))
@@ -83,8 +82,7 @@ class ExploreQuery:
             if a.record_id is None or found.get(a.record_id) is None:
                 continue  # an entry resting on no record: its leaders still appear in the graph
             record = CreditRecord.from_row(found[a.record_id][0], day)
-            person = PersonRow(**{k: a.person[k] for k in ("pid", "name", "idType", "idNumber")})
-            answers.append(Accountability(person=Person.from_row(person, day), record=record,
+            answers.append(Accountability(person=Person.from_row(build(PersonRow, a.person), day), record=record,
                                           organisation=organisation, basis=BASIS[a.basis]))
         related = [
             RelatedOrganisation(

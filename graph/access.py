@@ -10,12 +10,14 @@ from datetime import date
 from typing import Any
 
 import queries
+from graph import rules
 from graph.driver import Graph
 
 SubjectKey = tuple[str, str]
 
 
-def _build(cls, props: dict | None):
+def build(cls, props: dict | None):
+    """A row dataclass from a property map (unknown keys ignored); None stays None."""
     if props is None:
         return None
     names = {f.name for f in fields(cls)}
@@ -51,7 +53,7 @@ class PersonRow:
 
 
 def subject_row(kind: str, props: dict | None) -> OrganisationRow | PersonRow | None:
-    return _build(PersonRow if kind == "PERSON" else OrganisationRow, props)
+    return build(PersonRow if kind == "PERSON" else OrganisationRow, props)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class RoleRow:
     org: OrganisationRow
 
     def in_force(self, day: date) -> bool:
-        return (self.startOn is None or self.startOn <= day) and (self.endOn is None or self.endOn >= day)
+        return rules.in_force(day, self.startOn, self.endOn)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class HoldingRow:
     org: OrganisationRow
 
     def in_force(self, day: date) -> bool:
-        return (self.startOn is None or self.startOn <= day) and (self.endOn is None or self.endOn >= day)
+        return rules.in_force(day, self.startOn, self.endOn)
 
 
 @dataclass(frozen=True)
@@ -185,19 +187,19 @@ def _param_key(param: dict) -> SubjectKey:
 
 async def organisations(graph: Graph, usccs: list[str]) -> list[OrganisationRow | None]:
     rows = await graph.run(queries.get("organisation_by_uscc"), usccs=usccs)
-    found = {row["org"]["uscc"]: _build(OrganisationRow, row["org"]) for row in rows}
+    found = {row["org"]["uscc"]: build(OrganisationRow, row["org"]) for row in rows}
     return [found.get(uscc) for uscc in usccs]
 
 
 async def persons_by_pid(graph: Graph, pids: list[str]) -> list[PersonRow | None]:
     rows = await graph.run(queries.get("persons_by_pid"), pids=pids)
-    found = {row["person"]["pid"]: _build(PersonRow, row["person"]) for row in rows}
+    found = {row["person"]["pid"]: build(PersonRow, row["person"]) for row in rows}
     return [found.get(pid) for pid in pids]
 
 
 async def persons_by_id_number(graph: Graph, numbers: list[str]) -> list[PersonRow | None]:
     rows = await graph.run(queries.get("persons_by_id_number"), numbers=numbers)
-    found = {row["number"]: _build(PersonRow, row["person"]) for row in rows}
+    found = {row["number"]: build(PersonRow, row["person"]) for row in rows}
     return [found.get(number) for number in numbers]
 
 
@@ -210,7 +212,7 @@ async def roles(graph: Graph, kind: str, keys: list[str]) -> list[list[RoleRow]]
     grouped: dict[str, list[RoleRow]] = {key: [] for key in keys}
     for row in rows:
         grouped[row["key"]].append(RoleRow(row["role"], row["title"], row["startOn"], row["endOn"],
-                                           _build(PersonRow, row["person"]), _build(OrganisationRow, row["org"])))
+                                           build(PersonRow, row["person"]), build(OrganisationRow, row["org"])))
     return [grouped[key] for key in keys]
 
 
@@ -220,7 +222,7 @@ async def holdings(graph: Graph, usccs: list[str]) -> list[list[HoldingRow]]:
     for row in rows:
         grouped[row["key"]].append(HoldingRow(row["side"], row["percent"], row["startOn"], row["endOn"],
                                               subject_row(row["holderKind"], row["holder"]),
-                                              _build(OrganisationRow, row["org"])))
+                                              build(OrganisationRow, row["org"])))
     return [grouped[key] for key in usccs]
 
 
@@ -228,21 +230,21 @@ async def records_pages(graph: Graph, query: RecordQuery, keys: list[SubjectKey]
     rows = await graph.run(queries.get("records_page"), subjects=[subject_param(k) for k in keys], **query.params())
     found = {}
     for row in rows:
-        org = _build(OrganisationRow, row["org"])
+        org = build(OrganisationRow, row["org"])
         people = {r["recordId"]: _record_people(org, r["responsible"], r["leaders"]) for r in row["page"]}
-        found[_param_key(row["key"])] = Page(row["total"], [_build(RecordRow, r) for r in row["page"]], people)
+        found[_param_key(row["key"])] = Page(row["total"], [build(RecordRow, r) for r in row["page"]], people)
     return [found.get(key, Page(0, [])) for key in keys]
 
 
 def _record_people(org: OrganisationRow | None, responsible: list[dict], leaders: list[dict]) -> "RecordPeople":
-    return RecordPeople(org, [(_build(PersonRow, p), p.get("liability")) for p in responsible],
-                        [(_build(PersonRow, p), p["role"]) for p in leaders])
+    return RecordPeople(org, [(build(PersonRow, p), p.get("liability")) for p in responsible],
+                        [(build(PersonRow, p), p["role"]) for p in leaders])
 
 
 async def accountable_pages(graph: Graph, query: RecordQuery, pids: list[str]) -> list[Page]:
     rows = await graph.run(queries.get("accountable_records_page"), pids=pids, **query.params())
     found = {
-        row["key"]: Page(row["total"], [(_build(RecordRow, x["record"]), _build(OrganisationRow, x["org"]),
+        row["key"]: Page(row["total"], [(build(RecordRow, x["record"]), build(OrganisationRow, x["org"]),
                                          x["basis"]) for x in row["page"]])
         for row in rows
     }
@@ -251,14 +253,14 @@ async def accountable_pages(graph: Graph, query: RecordQuery, pids: list[str]) -
 
 async def records_by_id(graph: Graph, as_of: date, record_ids: list[str]) -> list[tuple | None]:
     rows = await graph.run(queries.get("records_by_id"), recordIds=record_ids, asOf=as_of)
-    found = {row["record"]["recordId"]: (_build(RecordRow, row["record"]),
+    found = {row["record"]["recordId"]: (build(RecordRow, row["record"]),
                                          subject_row(row["subjectKind"], row["subject"])) for row in rows}
     return [found.get(rid) for rid in record_ids]
 
 
 async def record_people(graph: Graph, record_ids: list[str]) -> list[RecordPeople]:
     rows = await graph.run(queries.get("record_people"), recordIds=record_ids)
-    found = {row["key"]: _record_people(_build(OrganisationRow, row["org"]), row["responsible"], row["leaders"])
+    found = {row["key"]: _record_people(build(OrganisationRow, row["org"]), row["responsible"], row["leaders"])
              for row in rows}
     return [found.get(rid, RecordPeople(None, [], [])) for rid in record_ids]
 
@@ -267,19 +269,19 @@ async def list_entries(graph: Graph, keys: list[SubjectKey]) -> list[list[EntryR
     rows = await graph.run(queries.get("list_entries_of_subjects"), subjects=[subject_param(k) for k in keys])
     grouped: dict[SubjectKey, list[EntryRow]] = {key: [] for key in keys}
     for row in rows:
-        grouped[_param_key(row["key"])].append(_build(EntryRow, row["entry"]))
+        grouped[_param_key(row["key"])].append(build(EntryRow, row["entry"]))
     return [grouped[key] for key in keys]
 
 
 async def entries_by_id(graph: Graph, entry_ids: list[str]) -> list[tuple | None]:
     rows = await graph.run(queries.get("list_entries_by_id"), entryIds=entry_ids)
-    found = {row["entry"]["entryId"]: (_build(EntryRow, row["entry"]),
+    found = {row["entry"]["entryId"]: (build(EntryRow, row["entry"]),
                                        subject_row(row["subjectKind"], row["subject"])) for row in rows}
     return [found.get(eid) for eid in entry_ids]
 
 
 async def measures(graph: Graph) -> list[MeasureRow]:
-    return [_build(MeasureRow, row["measure"]) for row in await graph.run(queries.get("all_measures"))]
+    return [build(MeasureRow, row["measure"]) for row in await graph.run(queries.get("all_measures"))]
 
 
 async def risk_inputs(graph: Graph, as_of: date, keys: list[SubjectKey]) -> list[dict]:

@@ -77,6 +77,11 @@ def record_status(as_of: date, decided_on: date, public_until: date | None,
     return "ACTIVE"
 
 
+def in_force(day: date, start_on: date | None, end_on: date | None) -> bool:
+    """A dated role or holding on a day: from its first day (unknown = since ever) to its last (none = still)."""
+    return (start_on is None or start_on <= day) and (end_on is None or end_on >= day)
+
+
 def entry_active(as_of: date, listed_on: date, valid_until: date | None, removed_on: date | None) -> bool:
     """Active from listed_on until removed_on or valid_until, whichever comes first (removal day excluded)."""
     if listed_on > as_of:

@@ -186,8 +186,8 @@ def _param_key(param: dict) -> SubjectKey:
 
 
 async def organisations(graph: Graph, usccs: list[str]) -> list[OrganisationRow | None]:
-    rows = await graph.run(queries.get("organisation_by_uscc"), usccs=usccs)
-    found = {row["org"]["uscc"]: build(OrganisationRow, row["org"]) for row in rows}
+    rows = (await graph.run(queries.get("organisation_by_uscc"), usccs=usccs))[0]["orgs"]
+    found = {org["uscc"]: build(OrganisationRow, org) for org in rows}
     return [found.get(uscc) for uscc in usccs]
 
 
@@ -285,14 +285,15 @@ async def measures(graph: Graph) -> list[MeasureRow]:
 
 
 async def risk_inputs(graph: Graph, as_of: date, keys: list[SubjectKey]) -> list[dict]:
-    rows = await graph.run(queries.get("risk_inputs"), subjects=[subject_param(k) for k in keys], asOf=as_of)
+    subjects = [subject_param(k) for k in keys]
+    rows = (await graph.run(queries.get("risk_inputs"), subjects=subjects, asOf=as_of))[0]["rows"]
     found = {_param_key(row["key"]): row for row in rows}
     empty = {"records": [], "entries": [], "events": [], "answeredRecords": [], "answeredEntries": []}
     return [found.get(key, empty) for key in keys]
 
 
 async def leader_flags(graph: Graph, as_of: date, usccs: list[str]) -> list[list[dict]]:
-    rows = await graph.run(queries.get("screening_leader_flags"), usccs=usccs, asOf=as_of)
+    rows = (await graph.run(queries.get("screening_leader_flags"), usccs=usccs, asOf=as_of))[0]["rows"]
     grouped: dict[str, list[dict]] = {key: [] for key in usccs}
     for row in rows:
         grouped[row["key"]].append(row)

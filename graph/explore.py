@@ -92,7 +92,8 @@ async def hop(graph: Graph, frontier: list[NodeRef], types: tuple[str, ...], as_
     params: dict[str, list[str]] = {name: [] for name in KEY_PARAM.values()}
     for ref in frontier:
         params[KEY_PARAM[ref.kind]].append(ref.key)
-    rows = await graph.run(queries.get("graph_hop"), types=list(types), asOf=as_of, perNode=per_node, **params)
+    rows = (await graph.run(queries.get("graph_hop"), types=list(types), asOf=as_of, perNode=per_node,
+                            **params))[0]["rows"]
     seen: dict[NodeRef, int] = {}
     out, cut = [], set()
     for row in rows:
@@ -175,8 +176,8 @@ async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limi
             persons.append(person)
     org = rows[0]["org"] if rows else None
     if org is None:
-        found = await graph.run(queries.get("organisation_by_uscc"), usccs=[uscc])
-        org = found[0]["org"] if found else None
+        found = (await graph.run(queries.get("organisation_by_uscc"), usccs=[uscc]))[0]["orgs"]
+        org = found[0] if found else None
     if org is None:
         return None, [], sub
     sub.add_node(origin, org["name"], 0, [])

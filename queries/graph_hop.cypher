@@ -23,8 +23,9 @@ WITH n, r, m,
           WHEN n:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS nKind,
      CASE WHEN m:Organisation THEN 'ORGANISATION' WHEN m:Person THEN 'PERSON'
           WHEN m:Record THEN 'RECORD' ELSE 'LIST_ENTRY' END AS mKind
-RETURN nKind, CASE WHEN n:Organisation THEN n.uscc WHEN n:Person THEN n.pid WHEN n:Record THEN n.recordId ELSE n.entryId END AS nKey,
-       mKind, CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END AS mKey,
-       coalesce(m.name, m.category, m.listType) AS mLabel, m.recordId AS mRecordId, m.entryId AS mEntryId,
-       type(r) AS relation, startNode(r) = n AS outgoing, r.startOn AS startOn, r.endOn AS endOn,
-       r.percent AS percent, r.title AS title, r.startKey AS startKey
+// One record holding every row: the driver decodes one message instead of one per row.
+RETURN collect({nKind: nKind, nKey: CASE WHEN n:Organisation THEN n.uscc WHEN n:Person THEN n.pid WHEN n:Record THEN n.recordId ELSE n.entryId END,
+       mKind: mKind, mKey: CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END,
+       mLabel: coalesce(m.name, m.category, m.listType),
+       relation: type(r), outgoing: startNode(r) = n, startOn: r.startOn, endOn: r.endOn,
+       percent: r.percent, title: r.title, startKey: r.startKey}) AS rows

@@ -1,5 +1,5 @@
 // READ
-// Organisations by USCC, for the batch loader: one row per known code.
+// Organisations by USCC, for the batch loader: the known ones, in one record (one message to decode).
 UNWIND $usccs AS uscc
 MATCH (o:Organisation {uscc: uscc})
-RETURN o {.*} AS org
+RETURN collect(o {.*}) AS orgs

@@ -8,7 +8,7 @@ OPTIONAL MATCH (o:Organisation {uscc: key.uscc})
 OPTIONAL MATCH (p:Person {pid: key.pid})
 WITH key, coalesce(o, p) AS s
 WHERE s IS NOT NULL
-RETURN key,
+WITH key,
   COLLECT {
     MATCH (s)-[:RECORD]->(r:Record)
     WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND r.decidedOn <= $asOf
@@ -58,3 +58,6 @@ RETURN key,
     RETURN e {.entryId, .listType, .domain, .listedOn, basis: 'NAMED_RESPONSIBLE', org: org.name,
               orgUscc: org.uscc} AS e
   } AS answeredEntries
+// One record holding every subject's inputs: the driver decodes one message instead of one per subject.
+RETURN collect({key: key, records: records, entries: entries, events: events, answeredRecords: answeredRecords,
+                answeredEntries: answeredEntries}) AS rows

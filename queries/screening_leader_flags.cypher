@@ -24,4 +24,6 @@ CALL (p) {
 }
 UNWIND screened AS s
 WITH s, p, otherUscc, otherName, why, refs WHERE otherUscc <> s.uscc
-RETURN s.uscc AS key, p.name AS person, s.role AS role, otherName, otherUscc, why, refs ORDER BY why, otherUscc
+WITH s, p, otherName, otherUscc, why, refs ORDER BY why, otherUscc
+RETURN collect({key: s.uscc, person: p.name, role: s.role, otherName: otherName, otherUscc: otherUscc, why: why,
+                refs: refs}) AS rows

@@ -9,12 +9,8 @@ class UserError(Exception):
     """Bad input: the message says what to fix."""
 
 
-class Unavailable(Exception):
-    """Neo4j does not answer: the message carries a retry hint."""
-
-
 def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:  # a validation or parse error from graphql-core: already plain words
         return False
-    return not isinstance(original, (UserError, Unavailable))
+    return not isinstance(original, UserError)

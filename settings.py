@@ -57,6 +57,25 @@ class AppSettings(BaseSettings):
     neo4j_heap: str = Field("1g", pattern=r"^\d+[kmgKMG]?$")
     # Whether 重点关注名单 entries are public (measure 四 allows selective publication).
     key_attention_public: bool = True
+    # Largest request body accepted (413 beyond): a GraphQL document with its variables is a few KB.
+    max_body_bytes: int = Field(1_048_576, ge=10_000, le=100_000_000)
+    # A client must send its whole body within this time (408 beyond), so slow senders cannot hold connections.
+    body_timeout_seconds: float = Field(10.0, gt=0, le=600)
+    # Server-wide deadline of one request (503 UNAVAILABLE beyond); above the Neo4j timeout, so that one answers first.
+    request_timeout_seconds: float = Field(30.0, gt=0, le=3600)
+    # Neo4j stops a query after this long (passed with each query); a runaway traversal must not hold the database.
+    neo4j_tx_timeout_seconds: float = Field(20.0, gt=0, le=3600)
+    # Access (shared spec access.md): requests a minute per credential and, for PUBLIC, per client address.
+    rate_limit: int = Field(600, ge=1)
+    public_rate_limit: int = Field(60, ge=1)
+    # The cost bound: summed products of page sizes (`first`, `limit`) along nested lists.
+    max_cost: int = Field(50_000, ge=1)
+    # Introspection and "did you mean" suggestions for PUBLIC callers; `make run` turns it on for GraphiQL.
+    public_introspection: bool = False
+    # Signed tokens: a JWKS file or URL, the issuer and audience they must carry. Unset: API keys only.
+    jwks: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
 
 
 def _load(cls: type[BaseSettings]) -> BaseSettings:

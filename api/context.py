@@ -1,36 +1,30 @@
-"""The per-request context: the graph, fresh DataLoaders, and the view the caller is allowed."""
+"""The per-request context: the graph, fresh DataLoaders, who is asking, and what the request read (to log)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 from strawberry.types import Info as _Info
 
+from api.auth import PUBLIC, Principal
+from graph.audit import Event
 from graph.driver import Graph
 from loaders import Loaders
-
-
-class View(str, Enum):
-    """Who is asking; decides which records and fields are shown (one place: `api/views.py`)."""
-
-    PUBLIC = "PUBLIC"
-    JOINT_PUNISHMENT_UNIT = "JOINT_PUNISHMENT_UNIT"
-    AUTHORITY = "AUTHORITY"
-    INTERNAL = "INTERNAL"
 
 
 @dataclass
 class Context:
     graph: Graph
     loaders: Loaders
-    # Until authentication arrives every caller gets the internal full view.
-    view: View = View.INTERNAL
+    principal: Principal = PUBLIC
     extensions: dict = field(default_factory=dict)
+    # Filled while resolving, written by api/accesslog.py before the answer leaves (one write per request).
+    reads: dict[tuple[str, str, str | None], Event] = field(default_factory=dict)
+    lookups: set[tuple[str, str]] = field(default_factory=set)  # (pattern, ID number) looked up
 
 
-def new_context(graph: Graph) -> Context:
-    return Context(graph=graph, loaders=Loaders(graph))
+def new_context(graph: Graph, principal: Principal = PUBLIC) -> Context:
+    return Context(graph=graph, loaders=Loaders(graph), principal=principal)
 
 
 Info = _Info[Context, None]

@@ -2,30 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import strawberry
-from strawberry.extensions import (
-    MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 import settings
-from api.errors import should_mask
+from api import views
+from api.accesslog import LOGGED, AccessLogExtension
+from api.dates import Date
+from api.document_cache import BoundedCache, DocumentCache
 from api.extensions import QueryStatsExtension
+from api.limits import CodedErrors, DocumentLimits
+from api.logs import OperationForLog
 from api.resolvers import Query
 
 
 def build_schema() -> strawberry.Schema:
     conf = settings.app()
-    return strawberry.Schema(
+    documents = BoundedCache()
+    schema = strawberry.Schema(
         query=Query,
+        # The strict Date scalar (YYYY-MM-DD only), under the contract's name.
+        scalar_overrides={date: Date},
         extensions=[
-            # Clients send the same few documents over and over: parse and validate each once.
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            # First, so that it sees every error of the others (their exits run in reverse order).
+            CodedErrors,
+            # Clients send the same few documents over and over: parse and validate each once (small ones only,
+            # under a byte budget: strawberry's caches kept 256 documents of any size).
+            lambda: DocumentCache(documents),
+            OperationForLog,  # the operation's name and type in the request's log line
             # Factories, so that each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=conf.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=conf.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=conf.max_tokens),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error; it has been logged."),
+            DocumentLimits,
             QueryStatsExtension,
+            # Its on_execute exits first (reverse order): the answer is complete, its reads are logged before it leaves.
+            AccessLogExtension,
         ],
     )
+    views.install(schema._schema, LOGGED)  # the one permission layer (api/views.py) and the access log
+    return schema

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from neo4j.exceptions import ClientError as Neo4jClientError
+
 import queries
 from graph import rules
 from graph.driver import Graph
@@ -161,6 +163,9 @@ class RecordQuery:
 
     as_of: date
     statuses: tuple[str, ...]
+    # An AUTHORITY sees the records it decided in the archive view: these statuses, for those records.
+    own_statuses: tuple[str, ...] = ()
+    archive_authority: str | None = None
     categories: tuple[str, ...] | None = None
     severities: tuple[str, ...] | None = None
     decided_from: date | None = None
@@ -170,7 +175,8 @@ class RecordQuery:
 
     def params(self) -> dict:
         after = self.after or (None, None, None)
-        return {"asOf": self.as_of, "statuses": list(self.statuses),
+        return {"asOf": self.as_of, "statuses": list(self.statuses), "ownStatuses": list(self.own_statuses),
+                "archiveAuthority": self.archive_authority,
                 "categories": list(self.categories) if self.categories else None,
                 "severities": list(self.severities) if self.severities else None,
                 "decidedFrom": self.decided_from, "decidedTo": self.decided_to, "limit": self.first + 1,
@@ -300,7 +306,23 @@ async def leader_flags(graph: Graph, as_of: date, usccs: list[str]) -> list[list
     return [grouped[key] for key in usccs]
 
 
+class SearchRefused(ValueError):
+    """Lucene refused the search text (it cannot parse it, or it makes too many clauses): the caller's input."""
+
+
+# What Neo4j's full-text procedure says when Lucene refuses the query text, and what that means in plain words.
+LUCENE_REFUSALS = {"org.apache.lucene.queryparser.": "it is not a query the index can parse",
+                   "TooManyClauses": "it makes too many search terms"}
+
+
 async def search(graph: Graph, text: str, kind: str | None, offset: int, limit: int) -> tuple[int, list]:
-    rows = await graph.run(queries.get("search_subjects"), text=text, kind=kind, offset=offset, limit=limit)
+    """One page of full-text hits (`text` is a Lucene query) and the total; SearchRefused when Lucene refuses it."""
+    try:
+        rows = await graph.run(queries.get("search_subjects"), text=text, kind=kind, offset=offset, limit=limit)
+    except Neo4jClientError as exc:
+        why = next((words for marker, words in LUCENE_REFUSALS.items() if marker in (exc.message or "")), None)
+        if why is None:
+            raise
+        raise SearchRefused(why) from exc
     hits = [(subject_row(h["kind"], h["subject"]), h["score"]) for h in rows[0]["hits"]]
     return rows[0]["total"], hits

@@ -23,3 +23,10 @@ CREATE INDEX event_occurred_on IF NOT EXISTS FOR (e:Event) ON (e.occurredOn);
 // Names of organisations and persons, Chinese through the cjk analyzer (bigrams), Latin as words.
 CREATE FULLTEXT INDEX subject_names IF NOT EXISTS FOR (n:Organisation|Person) ON EACH [n.name]
   OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}};
+
+// Credentials and the access log (access.md).
+CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.keyId IS UNIQUE;
+CREATE CONSTRAINT access_event_id IF NOT EXISTS FOR (e:AccessEvent) REQUIRE e.eventId IS UNIQUE;
+CREATE INDEX access_event_subject IF NOT EXISTS FOR (e:AccessEvent) ON (e.subject, e.at);
+CREATE INDEX lookup_pattern IF NOT EXISTS FOR (l:Lookup) ON (l.credentialId, l.pattern);
+CREATE INDEX security_event_at IF NOT EXISTS FOR (s:SecurityEvent) ON (s.at);

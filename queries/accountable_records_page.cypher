@@ -25,7 +25,7 @@ CALL (p) {
     WHEN r.repairedOn IS NOT NULL AND r.repairedOn <= $asOf THEN 'REPAIRED'
     WHEN r.publicUntil IS NOT NULL AND $asOf > r.publicUntil THEN 'EXPIRED'
     ELSE 'ACTIVE' END AS status
-  WHERE status IN $statuses
+  WHERE status IN $statuses OR (r.authorityUscc = $archiveAuthority AND status IN $ownStatuses)
   WITH r, o, basis, status ORDER BY r.decidedOn DESC, r.recordId DESC, basis
   WITH collect({record: r {.*, status: status}, org: o {.*}, basis: basis}) AS matching
   RETURN size(matching) AS total,

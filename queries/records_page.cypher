@@ -19,7 +19,7 @@ CALL (s) {
     WHEN r.repairedOn IS NOT NULL AND r.repairedOn <= $asOf THEN 'REPAIRED'
     WHEN r.publicUntil IS NOT NULL AND $asOf > r.publicUntil THEN 'EXPIRED'
     ELSE 'ACTIVE' END AS status
-  WHERE status IN $statuses
+  WHERE status IN $statuses OR (r.authorityUscc = $archiveAuthority AND status IN $ownStatuses)
   WITH r, status ORDER BY r.decidedOn DESC, r.recordId DESC
   WITH collect({r: r, status: status}) AS matching
   RETURN size(matching) AS total,

@@ -23,11 +23,18 @@ if TYPE_CHECKING:
 class Person(Subject, Node):
     id_number_masked: str = strawberry.field(description="First 6 and last 4 characters; the rest masked.")
     id_type: str = strawberry.field(description="RESIDENT_ID, PASSPORT or OTHER.")
+    full_id_number: strawberry.Private[str]
+
+    @strawberry.field(description="The full ID number: INVESTIGATOR and ADMIN only; the purpose is written to the "
+                                  "access log (api/views.py, api/accesslog.py).")
+    def id_number(self, purpose: str) -> str | None:
+        return self.full_id_number
 
     @classmethod
     def from_row(cls, row: PersonRow, as_of: date) -> "Person":
         return cls(id=strawberry.ID(node_id("Person", row.pid)), name=row.name, key=row.key, as_of=as_of,
-                   id_number_masked=mask_id_number(row.idNumber), id_type=row.idType)
+                   id_number_masked=mask_id_number(row.idNumber), id_type=row.idType,
+                   full_id_number=row.idNumber)
 
     @strawberry.field
     async def roles(self, info: Info, include_history: bool | None = False) -> list[
@@ -44,6 +51,6 @@ class Person(Subject, Node):
             "AccountabilityConnection", strawberry.lazy("api.types.pagination")]:
         from api.types.pagination import AccountabilityConnection
 
-        query = record_query(info, self.as_of, filter, first, after)
+        query = record_query(info, self.key, self.as_of, filter, first, after)
         page = await info.context.loaders.accountable.load((query, self.key[1]))
         return AccountabilityConnection.from_page(page, query, self)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-import settings
 from api import views
 from api.context import Info
 from api.cursors import check_first, decode_record_cursor
@@ -26,12 +25,15 @@ class Node:
     id: strawberry.ID
 
 
-def record_query(info: Info, as_of: date, filter: RecordFilter | None, first: int, after: str | None) -> RecordQuery:
-    """The page request, with the statuses the caller's view may see (ACTIVE when none are asked)."""
+def record_query(info: Info, owner: SubjectKey, as_of: date, filter: RecordFilter | None, first: int,
+                 after: str | None) -> RecordQuery:
+    """The page request, with the statuses the caller's view of the owner's file shows (ACTIVE when none are
+    asked)."""
     f = filter or RecordFilter()
+    view = views.record_view(info.context.principal, owner)
+    statuses, own_statuses = views.asked_statuses(view, [s.value for s in f.statuses] if f.statuses else None)
     return RecordQuery(
-        as_of=as_of,
-        statuses=views.allowed_statuses(info.context.view, [s.value for s in f.statuses] if f.statuses else None),
+        as_of=as_of, statuses=statuses, own_statuses=own_statuses, archive_authority=view.archive_authority,
         categories=tuple(sorted(c.value for c in f.categories)) if f.categories else None,
         severities=tuple(sorted(s.value for s in f.severities)) if f.severities else None,
         decided_from=f.decided_from, decided_to=f.decided_to, first=check_first(first),
@@ -56,7 +58,7 @@ class Subject:
                       after: str | None = None) -> Annotated["CreditRecordConnection", strawberry.lazy("api.types.pagination")]:
         from api.types.pagination import CreditRecordConnection
 
-        query = record_query(info, self.as_of, filter, first, after)
+        query = record_query(info, self.key, self.as_of, filter, first, after)
         page = await info.context.loaders.records.load((query, self.key))
         for record_id, people in page.people.items():  # the page query brought them: no second round trip
             info.context.loaders.record_people.prime(record_id, people)
@@ -77,12 +79,11 @@ class Subject:
 
 
 async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only: bool) -> list:
-    show_key_attention = views.shows_key_attention(info.context.view, settings.app().key_attention_public)
     rows = await info.context.loaders.entries.load(key)
+    principal = info.context.principal
     return [row for row in rows
-            if row.listedOn <= as_of
-            and (not active_only or entry_active(as_of, row.listedOn, row.validUntil, row.removedOn))
-            and (show_key_attention or row.listType != "KEY_ATTENTION")]
+            if views.entry_visible(principal, row, as_of, active_only,
+                                   entry_active(as_of, row.listedOn, row.validUntil, row.removedOn))]
 
 
 async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[AppliedMeasure]:

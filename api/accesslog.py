@@ -1,0 +1,213 @@
+"""The access log (知情权) and the enumeration guard (shared spec access.md).
+
+Which top-level fields read whose file is the table `LOGGED`; each entry wraps a resolver (installed by
+api/views.py inside the permission check, so a refused field logs nothing) and notes the subjects it served in
+the request's context. `AccessLogExtension` writes them, with the ID numbers looked up, in one transaction after
+execution and before the answer leaves; if that write fails the request fails with UNAVAILABLE and no data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from api.auth import Role
+from api.context import Context
+from api.cursors import parse_node_id
+from api.errors import RateLimited, Unavailable, UserError
+from api.views import check_purpose, maybe_await
+from graph import audit
+from graph.audit import Event
+from graph.driver import UNAVAILABLE
+
+CHINA = ZoneInfo("Asia/Shanghai")
+# Distinct numbers of one (first 6, last 4) pattern a credential may look up in 24 hours (access.md).
+ENUMERATION_LIMIT = 3
+SUBJECT_TYPES = {"Organisation": "ORGANISATION", "Person": "PERSON"}
+
+
+def now() -> datetime:
+    return datetime.now(CHINA)
+
+
+def note(context: Context, kind: str, key: str, operation: str, purpose: str | None = None) -> None:
+    """Note a read of (kind, USCC or pid): not for PUBLIC, nor for a subject reading its own file."""
+    principal = context.principal
+    if principal.role is Role.PUBLIC or principal.owns(kind, key):
+        return
+    event = Event(f"{kind}:{key}", operation, purpose)
+    context.reads.setdefault((event.subject, operation, purpose), event)
+
+
+def note_subject(context: Context, subject: Any, operation: str) -> None:
+    key = getattr(subject, "key", None)
+    if isinstance(key, tuple):
+        note(context, key[0], key[1], operation)
+
+
+async def note_node_id(context: Context, node_id: str, operation: str) -> None:
+    """The subject behind a node id: itself for a subject, its subject for a record or list entry."""
+    try:
+        type_name, key = parse_node_id(node_id)
+    except UserError:
+        return
+    if type_name in SUBJECT_TYPES:
+        note(context, SUBJECT_TYPES[type_name], key, operation)
+        return
+    found = None
+    if type_name == "CreditRecord":
+        from api.dates import today
+
+        found = await context.loaders.record.load((today(), key))
+    elif type_name == "ListEntry":
+        found = await context.loaders.entry.load(key)
+    if found is not None and found[1] is not None:
+        kind, subject_key = found[1].key
+        note(context, kind, subject_key, operation)
+
+
+# --- The fields that read files, and what each one logs ---
+
+def _logs_result(operation: str) -> Callable:
+    def wrap(resolve: Callable) -> Callable:
+        async def resolver(root, info, **kwargs):
+            result = await maybe_await(resolve(root, info, **kwargs))
+            if result is not None:
+                if hasattr(result, "key"):
+                    note_subject(info.context, result, operation)
+                else:  # a record or a list entry found by node(): its subject's file was read
+                    await note_node_id(info.context, getattr(result, "id", ""), operation)
+            return result
+        return resolver
+    return wrap
+
+
+def _logs_screening(resolve: Callable) -> Callable:
+    async def resolver(root, info, **kwargs):
+        await guard_enumeration(info.context, kwargs.get("idNumbers") or [])
+        results = await maybe_await(resolve(root, info, **kwargs))
+        for result in results:
+            if result.found and result.subject is not None:
+                note_subject(info.context, result.subject, "screen")
+        return results
+    return resolver
+
+
+def _logs_person(resolve: Callable) -> Callable:
+    async def resolver(root, info, **kwargs):
+        await guard_enumeration(info.context, [kwargs.get("idNumber") or ""])
+        result = await maybe_await(resolve(root, info, **kwargs))
+        if result is not None:
+            note_subject(info.context, result, "person")
+        return result
+    return resolver
+
+
+def _logs_trace(resolve: Callable) -> Callable:
+    async def resolver(root, info, **kwargs):
+        result = await maybe_await(resolve(root, info, **kwargs))
+        note_subject(info.context, result.organisation, "liabilityTrace")
+        return result
+    return resolver
+
+
+def _logs_ids(operation: str, *arguments: str) -> Callable:
+    def wrap(resolve: Callable) -> Callable:
+        async def resolver(root, info, **kwargs):
+            result = await maybe_await(resolve(root, info, **kwargs))
+            for name in arguments:
+                await note_node_id(info.context, kwargs[name], operation)
+            return result
+        return resolver
+    return wrap
+
+
+def _logs_reveal(resolve: Callable) -> Callable:
+    async def resolver(root, info, purpose: str, **kwargs):
+        purpose = check_purpose(purpose)
+        result = await maybe_await(resolve(root, info, purpose=purpose, **kwargs))
+        if result is not None:
+            note(info.context, root.key[0], root.key[1], "idNumber", purpose)
+        return result
+    return resolver
+
+
+LOGGED: dict[str, Callable[[Callable], Callable]] = {
+    "Query.organisation": _logs_result("organisation"),
+    "Query.node": _logs_result("node"),
+    "Query.person": _logs_person,
+    "Query.screen": _logs_screening,
+    "Query.liabilityTrace": _logs_trace,
+    "Query.neighbourhood": _logs_ids("neighbourhood", "id"),
+    "Query.shortestPaths": _logs_ids("shortestPaths", "from", "to"),
+    "Person.idNumber": _logs_reveal,
+}
+
+
+# --- Enumeration ---
+
+def pattern_of(number: str) -> str | None:
+    number = number.strip().upper()
+    return f"{number[:6]}…{number[-4:]}" if len(number) >= 10 else None
+
+
+async def guard_enumeration(context: Context, numbers: list[str]) -> None:
+    """Refuse the whole call (RATE_LIMITED) when it would take a credential past `ENUMERATION_LIMIT` distinct
+    numbers of one pattern in 24 hours; otherwise remember the numbers, written with the access log."""
+    principal = context.principal
+    if principal.role is Role.PUBLIC or not numbers:
+        return
+    credential = principal.credential_id or f"role:{principal.role.value}"
+    asked: dict[str, set[str]] = {}
+    for number in numbers:
+        pattern = pattern_of(number)
+        if pattern is not None:
+            asked.setdefault(pattern, set()).add(number.strip().upper())
+    if not asked:
+        return
+    try:
+        before = await audit.looked_up(context.graph, credential, sorted(asked), now())
+    except UNAVAILABLE:
+        raise Unavailable("the enumeration guard cannot be checked now: Neo4j does not answer; retry shortly") \
+            from None
+    for pattern, fresh in asked.items():
+        pending = {n for p, n in context.lookups if p == pattern}
+        total = len(before.get(pattern, set()) | pending | fresh)
+        if total > ENUMERATION_LIMIT:
+            await audit.security_event(context.graph, at=now(), credential_id=principal.credential_id,
+                                       role=principal.role.value, agency_name=principal.agency_name,
+                                       pattern=pattern, count=total)
+            raise RateLimited(f"too many different ID numbers of the pattern {pattern} from this credential in 24 "
+                              f"hours ({total}, at most {ENUMERATION_LIMIT}): that is how masking is undone, so the "
+                              "call is refused and the attempt recorded; screen by full numbers you hold")
+    for pattern, fresh in asked.items():
+        context.lookups.update((pattern, n) for n in fresh)
+
+
+class AccessLogExtension(SchemaExtension):
+    """Writes the request's reads and lookups in one transaction, before the answer leaves."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        yield
+        context: Context = self.execution_context.context
+        if not context.reads and not context.lookups:
+            return
+        principal = context.principal
+        try:
+            await audit.write_log(
+                context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
+                agency_uscc=principal.agency_uscc, credential_id=principal.credential_id,
+                events=list(context.reads.values()), lookups=sorted(context.lookups))
+        except (*UNAVAILABLE, Unavailable) as exc:
+            # An answer is never sent whose reads were not logged (access.md).
+            result = self.execution_context.result
+            if result is not None:
+                result.data = None
+                result.errors = [GraphQLError(
+                    "the access log cannot be written now, so nothing is answered; retry shortly",
+                    original_error=Unavailable(str(exc)))]

@@ -8,6 +8,7 @@ execution and before the answer leaves; if that write fails the request fails wi
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
@@ -198,11 +199,13 @@ class AccessLogExtension(SchemaExtension):
         if not context.reads and not context.lookups:
             return
         principal = context.principal
+        started = time.perf_counter()
         try:
             await audit.write_log(
                 context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
                 agency_uscc=principal.agency_uscc, credential_id=principal.credential_id,
                 events=list(context.reads.values()), lookups=sorted(context.lookups))
+            context.extensions["accessLogMs"] = (time.perf_counter() - started) * 1000
         except (*UNAVAILABLE, Unavailable) as exc:
             # An answer is never sent whose reads were not logged (access.md).
             result = self.execution_context.result

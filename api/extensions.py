@@ -24,5 +24,7 @@ class QueryStatsExtension(SchemaExtension):
         stats = self.execution_context.context.extensions.get("queryStats")
         if stats is None:
             return {}
+        log_ms = self.execution_context.context.extensions.get("accessLogMs")
         return {"queryStats": {"roundTrips": stats.round_trips, "dbMs": round(stats.db_ms, 2),
-                               "queries": stats.queries}}
+                               "queries": stats.queries,
+                               **({"accessLogMs": round(log_ms, 2)} if log_ms is not None else {})}}

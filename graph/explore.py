@@ -87,13 +87,13 @@ def node_label(kind: str, label: str | None, key: str) -> str:
 
 
 async def hop(graph: Graph, frontier: list[NodeRef], types: tuple[str, ...], as_of: date,
-              per_node: int) -> tuple[list[tuple[NodeRef, NodeRef, str, GEdge]], set[NodeRef]]:
+              per_node: int, archive: bool = True) -> tuple[list[tuple[NodeRef, NodeRef, str, GEdge]], set[NodeRef]]:
     """Neighbours of a whole frontier: (from, to, to's label, edge) rows, and the nodes that were cut."""
     params: dict[str, list[str]] = {name: [] for name in KEY_PARAM.values()}
     for ref in frontier:
         params[KEY_PARAM[ref.kind]].append(ref.key)
     rows = (await graph.run(queries.get("graph_hop"), types=list(types), asOf=as_of, perNode=per_node,
-                            **params))[0]["rows"]
+                            archive=archive, **params))[0]["rows"]
     seen: dict[NodeRef, int] = {}
     out, cut = [], set()
     for row in rows:
@@ -110,7 +110,7 @@ async def hop(graph: Graph, frontier: list[NodeRef], types: tuple[str, ...], as_
 
 
 async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tuple[str, ...], as_of: date,
-                 max_distance: int, limit: int, per_node: int, keep_last=lambda ref: True) -> None:
+                 max_distance: int, limit: int, per_node: int, keep_last=lambda ref: True, archive: bool = True) -> None:
     """Breadth-first from `frontier` (already in `sub`) up to `max_distance`, at most `limit` nodes in all."""
     while frontier:
         distance = sub.nodes[frontier[0]].distance + 1
@@ -119,7 +119,7 @@ async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tu
         if len(sub.nodes) >= limit:  # full: what lies beyond is cut (not looked at, so there may be nothing)
             sub.truncated = True
             return
-        rows, cut = await hop(graph, frontier, types, as_of, per_node)
+        rows, cut = await hop(graph, frontier, types, as_of, per_node, archive)
         sub.truncated |= bool(cut)
         fresh: dict[NodeRef, tuple[str, list[GEdge]]] = {}
         for n, m, label, edge in rows:
@@ -151,7 +151,7 @@ class Accountable:
 
 
 async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limit: int = 500,
-                          per_node: int = 100) -> tuple[dict | None, list[Accountable], Subgraph]:
+                          per_node: int = 100, archive: bool = True) -> tuple[dict | None, list[Accountable], Subgraph]:
     """Measure 八 reach: the organisation, who answers for it on the date, and the subgraph they lead to."""
     rows = await graph.run(queries.get("trace_accountable"), uscc=uscc, asOf=as_of)
     sub = Subgraph()
@@ -183,21 +183,21 @@ async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limi
     sub.add_node(origin, org["name"], 0, [])
     # Persons at the last level would lead nowhere: the trace ends on organisations.
     await expand(graph, sub, sorted(persons, key=lambda r: r.key), LINK_TYPES, as_of, 2 * depth, limit, per_node,
-                 keep_last=lambda ref: ref.kind == "ORGANISATION")
+                 keep_last=lambda ref: ref.kind == "ORGANISATION", archive=archive)
     return org, accountable, sub
 
 
 async def neighbourhood(graph: Graph, start: NodeRef, label: str, depth: int, types: tuple[str, ...], as_of: date,
-                        limit: int, per_node: int = 100) -> Subgraph:
+                        limit: int, per_node: int = 100, archive: bool = True) -> Subgraph:
     sub = Subgraph()
     sub.add_node(start, label, 0, [])
-    await expand(graph, sub, [start], types, as_of, depth, limit, per_node)
+    await expand(graph, sub, [start], types, as_of, depth, limit, per_node, archive=archive)
     return sub
 
 
 async def shortest_paths(graph: Graph, source: NodeRef, target: NodeRef, labels: dict[NodeRef, str], max_hops: int,
                          types: tuple[str, ...], as_of: date, cap: int = 20,
-                         per_node: int = 100) -> list[tuple[list[GNode], list[GEdge]]]:
+                         per_node: int = 100, archive: bool = True) -> list[tuple[list[GNode], list[GEdge]]]:
     """All shortest paths (at most `cap`) by a breadth-first search from both ends, one hop query per level.
 
     Each side keeps, for every node it reached, all its parents on the level before, so that every shortest
@@ -209,7 +209,7 @@ async def shortest_paths(graph: Graph, source: NodeRef, target: NodeRef, labels:
         side = min(sides, key=lambda s: len(s.frontier))  # expand the smaller frontier
         if not side.frontier:
             return []
-        rows, _cut = await hop(graph, side.frontier, types, as_of, per_node)
+        rows, _cut = await hop(graph, side.frontier, types, as_of, per_node, archive)
         side.advance(rows, labels)
         other = sides[1] if side is sides[0] else sides[0]
         meeting = [ref for ref in side.frontier if ref in other.parents]

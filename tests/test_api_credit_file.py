@@ -41,10 +41,38 @@ async def world(graph, tmp_path):
     return graph
 
 
+SHARED_NEXT = REPO.parent / "shared" / "spec" / "contract-next.graphql"
+CONTRACT_NEXT = SHARED_NEXT if SHARED_NEXT.exists() else REPO / "spec" / "contract-next.graphql"
+# The parts of contract-next.graphql not served yet (the issues that build them remove them from here; the one
+# that completes the second file empties this, and the test then checks both files whole).
+NOT_YET_SERVED = {
+    "CreditRecord.underObjection", "CreditRecord.objections", "CreditRecord.repairApplications",
+    "CreditRecord.repairableFrom", "ListEntry.underObjection", "ListEntry.pushes",
+    "Push", "PushStatus", "FeedbackOutcome", "Feedback", "ApplicationStatus", "Decision", "RepairApplication",
+    "ObjectionStatus", "ObjectionOutcome", "Objection", "PushEdge", "PushConnection", "RepairApplicationEdge",
+    "RepairApplicationConnection", "ObjectionEdge", "ObjectionConnection", "EntryDimension", "Bucket",
+    "MonthBucket", "UnitPushStats", "PushStats", "RepairStats", "Dashboard", "Query.inbox",
+    "Query.repairApplications", "Query.objections", "Query.dashboard", "SubjectRef", "InitiateListingInput",
+    "ListingPayload", "RemoveListingInput", "FeedbackInput", "RepairInput", "RepairDecisionInput",
+    "ObjectionInput", "ObjectionResolutionInput", "Mutation", "Subscription",
+}
+
+
 def test_served_schema_contains_the_contract_unchanged() -> None:
     contract = parse_sdl(CONTRACT.read_text(encoding="utf-8"))
     served = parse_sdl(SCHEMA.as_str())
     assert find_breaking_changes(contract, served) == []
+
+
+def test_served_schema_contains_what_is_built_of_the_second_contract() -> None:
+    whole = parse_sdl(CONTRACT.read_text(encoding="utf-8") + "\n" + CONTRACT_NEXT.read_text(encoding="utf-8"))
+    served = parse_sdl(SCHEMA.as_str())
+    changes = [c.description.removeprefix("Field ") for c in find_breaking_changes(whole, served)]
+    missing = [d for d in changes if not any(d.startswith(f"{name} ") or d.startswith(f"{name}.")
+                                             for name in NOT_YET_SERVED)]
+    assert missing == []
+    # The list of what is not yet served is honest: each name in it is really missing from the served schema.
+    assert all(any(d.startswith(name) for d in changes) for name in NOT_YET_SERVED)
 
 
 async def test_as_of_2022_the_old_legal_representative_and_the_blacklisting(world) -> None:

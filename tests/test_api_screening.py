@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from graph.identifiers import make_uscc
 from tests import scenario
+from tests.keys import bearer, make_key
 from tests.gql import data, errors, execute
 from tests.scenario import A, B, C, P1, P3
 
@@ -95,9 +96,11 @@ async def test_query_stats_in_extensions_when_asked(world, monkeypatch) -> None:
 
     monkeypatch.setenv("CREDITFILE_QUERY_STATS", "1")
     settings.app.cache_clear()
+    _, key = await make_key(world, "ADMIN")
     try:
         with TestClient(create_app()) as client:
-            body = client.post("/graphql", json={"query": STANDARD, "variables": {"uscc": A}}).json()
+            body = client.post("/graphql", json={"query": STANDARD, "variables": {"uscc": A}},
+                               headers=bearer(key)).json()
     finally:
         monkeypatch.undo()
         settings.app.cache_clear()

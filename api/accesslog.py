@@ -36,29 +36,29 @@ def now() -> datetime:
     return datetime.now(CHINA)
 
 
-def note(context: Context, kind: str, key: str, operation: str, purpose: str | None = None) -> None:
-    """Note a read of (kind, USCC or pid): not for PUBLIC, nor for a subject reading its own file."""
+def note(context: Context, path: list, kind: str, key: str, operation: str, purpose: str | None = None) -> None:
+    """Note a read of (kind, USCC or pid) answered at `path` of the response: not for PUBLIC, nor for a subject
+    reading its own file. It is logged only if the answer there is served (not nulled by an error below it)."""
     principal = context.principal
     if principal.role is Role.PUBLIC or principal.owns(kind, key):
         return
-    event = Event(f"{kind}:{key}", operation, purpose)
-    context.reads.setdefault((event.subject, operation, purpose), event)
+    context.reads.append((Event(f"{kind}:{key}", operation, purpose), tuple(path)))
 
 
-def note_subject(context: Context, subject: Any, operation: str) -> None:
+def note_subject(context: Context, path: list, subject: Any, operation: str) -> None:
     key = getattr(subject, "key", None)
     if isinstance(key, tuple):
-        note(context, key[0], key[1], operation)
+        note(context, path, key[0], key[1], operation)
 
 
-async def note_node_id(context: Context, node_id: str, operation: str) -> None:
+async def note_node_id(context: Context, path: list, node_id: str, operation: str) -> None:
     """The subject behind a node id: itself for a subject, its subject for a record or list entry."""
     try:
         type_name, key = parse_node_id(node_id)
     except UserError:
         return
     if type_name in SUBJECT_TYPES:
-        note(context, SUBJECT_TYPES[type_name], key, operation)
+        note(context, path, SUBJECT_TYPES[type_name], key, operation)
         return
     found = None
     if type_name == "CreditRecord":
@@ -69,7 +69,7 @@ async def note_node_id(context: Context, node_id: str, operation: str) -> None:
         found = await context.loaders.entry.load(key)
     if found is not None and found[1] is not None:
         kind, subject_key = found[1].key
-        note(context, kind, subject_key, operation)
+        note(context, path, kind, subject_key, operation)
 
 
 # --- The fields that read files, and what each one logs ---
@@ -80,9 +80,9 @@ def _logs_result(operation: str) -> Callable:
             result = await maybe_await(resolve(root, info, **kwargs))
             if result is not None:
                 if hasattr(result, "key"):
-                    note_subject(info.context, result, operation)
+                    note_subject(info.context, info.path.as_list(), result, operation)
                 else:  # a record or a list entry found by node(): its subject's file was read
-                    await note_node_id(info.context, getattr(result, "id", ""), operation)
+                    await note_node_id(info.context, info.path.as_list(), getattr(result, "id", ""), operation)
             return result
         return resolver
     return wrap
@@ -92,9 +92,9 @@ def _logs_screening(resolve: Callable) -> Callable:
     async def resolver(root, info, **kwargs):
         await guard_enumeration(info.context, kwargs.get("idNumbers") or [])
         results = await maybe_await(resolve(root, info, **kwargs))
-        for result in results:
+        for i, result in enumerate(results):
             if result.found and result.subject is not None:
-                note_subject(info.context, result.subject, "screen")
+                note_subject(info.context, [*info.path.as_list(), i], result.subject, "screen")
         return results
     return resolver
 
@@ -104,7 +104,7 @@ def _logs_person(resolve: Callable) -> Callable:
         await guard_enumeration(info.context, [kwargs.get("idNumber") or ""])
         result = await maybe_await(resolve(root, info, **kwargs))
         if result is not None:
-            note_subject(info.context, result, "person")
+            note_subject(info.context, info.path.as_list(), result, "person")
         return result
     return resolver
 
@@ -112,7 +112,7 @@ def _logs_person(resolve: Callable) -> Callable:
 def _logs_trace(resolve: Callable) -> Callable:
     async def resolver(root, info, **kwargs):
         result = await maybe_await(resolve(root, info, **kwargs))
-        note_subject(info.context, result.organisation, "liabilityTrace")
+        note_subject(info.context, info.path.as_list(), result.organisation, "liabilityTrace")
         return result
     return resolver
 
@@ -122,7 +122,7 @@ def _logs_ids(operation: str, *arguments: str) -> Callable:
         async def resolver(root, info, **kwargs):
             result = await maybe_await(resolve(root, info, **kwargs))
             for name in arguments:
-                await note_node_id(info.context, kwargs[name], operation)
+                await note_node_id(info.context, info.path.as_list(), kwargs[name], operation)
             return result
         return resolver
     return wrap
@@ -133,7 +133,7 @@ def _logs_reveal(resolve: Callable) -> Callable:
         purpose = check_purpose(purpose)
         result = await maybe_await(resolve(root, info, purpose=purpose, **kwargs))
         if result is not None:
-            note(info.context, root.key[0], root.key[1], "idNumber", purpose)
+            note(info.context, info.path.as_list(), root.key[0], root.key[1], "idNumber", purpose)
         return result
     return resolver
 
@@ -196,7 +196,10 @@ class AccessLogExtension(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         yield
         context: Context = self.execution_context.context
-        if not context.reads and not context.lookups:
+        result = self.execution_context.result
+        data = result.data if result is not None else None
+        served = {(e.subject, e.operation, e.purpose): e for e, path in context.reads if _served(data, path)}
+        if not served and not context.lookups:
             return
         principal = context.principal
         started = time.perf_counter()
@@ -204,13 +207,24 @@ class AccessLogExtension(SchemaExtension):
             await audit.write_log(
                 context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
                 agency_uscc=principal.agency_uscc, credential_id=principal.credential_id,
-                events=list(context.reads.values()), lookups=sorted(context.lookups))
+                events=list(served.values()), lookups=sorted(context.lookups))
             context.extensions["accessLogMs"] = (time.perf_counter() - started) * 1000
         except (*UNAVAILABLE, Unavailable) as exc:
             # An answer is never sent whose reads were not logged (access.md).
-            result = self.execution_context.result
             if result is not None:
                 result.data = None
                 result.errors = [GraphQLError(
                     "the access log cannot be written now, so nothing is answered; retry shortly",
                     original_error=Unavailable(str(exc)))]
+
+
+def _served(data: Any, path: tuple) -> bool:
+    """Whether the response holds a value at `path` (a field nulled by an error was not served)."""
+    for step in path:
+        if isinstance(data, dict) and isinstance(step, str):
+            data = data.get(step)
+        elif isinstance(data, list) and isinstance(step, int) and step < len(data):
+            data = data[step]
+        else:
+            return False
+    return data is not None

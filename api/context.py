@@ -19,7 +19,7 @@ class Context:
     principal: Principal = PUBLIC
     extensions: dict = field(default_factory=dict)
     # Filled while resolving, written by api/accesslog.py before the answer leaves (one write per request).
-    reads: dict[tuple[str, str, str | None], Event] = field(default_factory=dict)
+    reads: list[tuple[Event, tuple]] = field(default_factory=list)  # (event, where in the response it was served)
     lookups: set[tuple[str, str]] = field(default_factory=set)  # (pattern, ID number) looked up
 
 

@@ -6,9 +6,16 @@ import base64
 import json
 from datetime import date
 
+from api.dates import ISO_DAY, shown
 from api.errors import UserError
+from api.types.enums import AccountabilityBasis
 
 MAX_FIRST = 100
+# Our cursors and ids are a few dozen characters; anything far longer is not one of ours.
+MAX_OPAQUE = 1000
+# A search offset goes to Cypher's SKIP, a 64-bit integer: a forged one must not reach it.
+MAX_OFFSET = 2**31 - 1
+ACCOUNTABILITY_BASES = {basis.value for basis in AccountabilityBasis}  # the third value of an accountability cursor
 
 
 def encode(values: list) -> str:
@@ -16,25 +23,47 @@ def encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain, ensure_ascii=False).encode()).decode().rstrip("=")
 
 
+def _not_a_cursor(cursor: str) -> UserError:
+    return UserError(f"after: {shown(cursor)} is not a cursor of this list; pass an endCursor from pageInfo")
+
+
+def decode_values(cursor: str) -> list:
+    """The JSON list inside a cursor; UserError for anything else (forged, truncated, from another API)."""
+    if len(cursor) > MAX_OPAQUE:
+        raise _not_a_cursor(cursor)
+    try:
+        # binascii.Error, UnicodeDecodeError and JSONDecodeError are all ValueErrors; RecursionError: [[[[…]]]].
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, RecursionError):
+        raise _not_a_cursor(cursor) from None
+    if not isinstance(values, list):
+        raise _not_a_cursor(cursor)
+    return values
+
+
 def decode_record_cursor(cursor: str | None) -> tuple | None:
-    """A records cursor is [decidedOn, recordId] or [decidedOn, recordId, basis]."""
+    """A records cursor is [decidedOn, recordId] or [decidedOn, recordId, basis], all strings."""
     if cursor is None:
         return None
+    values = decode_values(cursor)
+    if not (2 <= len(values) <= 3 and all(isinstance(v, str) for v in values) and ISO_DAY.fullmatch(values[0])
+            and values[1] and (len(values) == 2 or values[2] in ACCOUNTABILITY_BASES)):
+        raise _not_a_cursor(cursor)
     try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return (date.fromisoformat(values[0]), str(values[1]), *(str(v) for v in values[2:3]))
-    except (ValueError, TypeError, IndexError, json.JSONDecodeError):
-        raise UserError(f"after: {cursor!r} is not a cursor of this list; pass an endCursor from pageInfo") from None
+        return (date.fromisoformat(values[0]), *values[1:])
+    except ValueError:  # 2024-02-30
+        raise _not_a_cursor(cursor) from None
 
 
 def decode_offset(cursor: str | None) -> int:
+    """A search cursor is [position]: the next page starts after it."""
     if cursor is None:
         return 0
-    try:
-        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return int(values[0]) + 1
-    except (ValueError, TypeError, IndexError, json.JSONDecodeError):
-        raise UserError(f"after: {cursor!r} is not a cursor of this list; pass an endCursor from pageInfo") from None
+    values = decode_values(cursor)
+    # type() and not isinstance(): JSON true is a Python bool, an int; 1e400 is a float (inf).
+    if len(values) != 1 or type(values[0]) is not int or not 0 <= values[0] < MAX_OFFSET:
+        raise _not_a_cursor(cursor)
+    return values[0] + 1
 
 
 def check_first(first: int | None, default: int = 20) -> int:
@@ -51,8 +80,14 @@ def node_id(type_name: str, key: str) -> str:
 
 
 def parse_node_id(value: str) -> tuple[str, str]:
+    """(type name, key) of an id given out by node_id(); UserError for anything else."""
+    refused = UserError(f"id: {shown(value)} is not an id given out by this API")
+    if len(value) > MAX_OPAQUE:
+        raise refused
     try:
         type_name, key = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode().split(":", 1)
-        return type_name, key
-    except (ValueError, UnicodeDecodeError):
-        raise UserError(f"id: {value!r} is not an id given out by this API") from None
+    except ValueError:  # not base64, not UTF-8 (UnicodeDecodeError), no ':'
+        raise refused from None
+    if not type_name or not key:  # 'Organisation:' names nothing
+        raise refused
+    return type_name, key

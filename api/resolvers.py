@@ -11,8 +11,11 @@ import strawberry
 
 from api.context import Info
 from api.cursors import check_first, decode_offset, encode, parse_node_id
+from api.dates import shown, today
 from api.errors import UserError
+from api import views
 from api.trace import ExploreQuery
+from api.types.access import AccessQuery
 from api.types.enums import SubjectKind
 from api.types.list_entry import ListEntry
 from api.types.organisation import Organisation, prefetch
@@ -20,17 +23,15 @@ from api.types.pagination import SubjectConnection, SubjectEdge
 from api.types.common import PageInfo
 from api.types.person import Person
 from api.types.record import CreditRecord
-from api.types.screening import ScreeningResult, screen_id_number, screen_uscc
+from api.types.screening import ScreeningResult, parse_id_number, screen_id_number, screen_uscc
 from api.types.subject import Node, Subject, subject_object
 from graph import access
-from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
+from graph.identifiers import IdentifierError, parse_uscc
+from graph.rules import entry_active
 
 MAX_SCREEN = 1000
+MAX_SEARCH_TEXT = 100  # characters; a name is far shorter, and each one is a clause of the Lucene query
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-
-def today() -> date:
-    return date.today()
 
 
 def valid_uscc(raw: str) -> str:
@@ -41,19 +42,25 @@ def valid_uscc(raw: str) -> str:
 
 
 def valid_id_number(raw: str) -> str:
-    number = raw.strip().upper()
-    if len(number) == 18 and number[:17].isdigit():
-        try:
-            return parse_resident_id(number).number
-        except IdentifierError as exc:
-            raise UserError(f"idNumber: {exc}") from None
-    if not number or not number.replace("-", "").isalnum():
-        raise UserError("idNumber: letters and digits only")
-    return number
+    try:
+        return parse_id_number(raw)
+    except IdentifierError as exc:
+        raise UserError(f"idNumber: {exc}") from None
+
+
+def valid_search_text(text: str) -> str:
+    """Checked here, before Neo4j: a long text makes Lucene refuse the query (TooManyClauses) as a server error."""
+    text = text.strip()
+    if not text:
+        raise UserError("text: give a name, part of a name, or a USCC")
+    if len(text) > MAX_SEARCH_TEXT:
+        raise UserError(f"text: at most {MAX_SEARCH_TEXT} characters, not {len(text)}; search for a shorter part "
+                        "of the name")
+    return text
 
 
 @strawberry.type
-class Query(ExploreQuery):
+class Query(ExploreQuery, AccessQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = parse_node_id(id)
@@ -66,11 +73,18 @@ class Query(ExploreQuery):
             return Person.from_row(row, as_of) if row else None
         if type_name == "CreditRecord":
             found = await loaders.record.load((as_of, key))
-            return CreditRecord.from_row(found[0], as_of) if found and found[0].status else None
+            if found is None or not views.record_view(info.context.principal, found[1].key).shows(
+                    found[0].status, found[0].authorityUscc):
+                return None
+            return CreditRecord.from_row(found[0], as_of)
         if type_name == "ListEntry":
             found = await loaders.entry.load(key)
-            return ListEntry.from_row(found[0], as_of) if found and found[0].listedOn <= as_of else None
-        raise UserError(f"id: {id!r} is not an id given out by this API")
+            if found is None or not views.entry_visible(info.context.principal, found[0], as_of, active_only=False,
+                                                        active=entry_active(as_of, found[0].listedOn,
+                                                                            found[0].validUntil, found[0].removedOn)):
+                return None
+            return ListEntry.from_row(found[0], as_of)
+        raise UserError(f"id: {shown(id)} is not an id given out by this API")
 
     @strawberry.field
     async def organisation(self, info: Info, uscc: str, as_of: date | None = None) -> Organisation | None:
@@ -85,12 +99,13 @@ class Query(ExploreQuery):
         return Person.from_row(row, as_of or today()) if row else None
 
     @strawberry.field(description="Full-text search over names (Chinese or Latin), best match first.")
-    async def search(self, info: Info, text: str, kind: SubjectKind | None = None, first: int | None = 20,
+    async def search(self, info: Info,
+                     text: Annotated[str, strawberry.argument(description=f"A name, part of a name, or a USCC: at "
+                                                                          f"most {MAX_SEARCH_TEXT} characters.")],
+                     kind: SubjectKind | None = None, first: int | None = 20,
                      after: str | None = None) -> SubjectConnection:
         first = check_first(first)
-        offset, as_of = decode_offset(after), today()
-        if not text.strip():
-            raise UserError("text: give a name, part of a name, or a USCC")
+        offset, as_of, text = decode_offset(after), today(), valid_search_text(text)
         try:
             exact = parse_uscc(text).code
         except IdentifierError:
@@ -101,8 +116,13 @@ class Query(ExploreQuery):
             total = 1 if row else 0
         else:
             # Lower case: the analyzer lower-cases names anyway, and AND/OR/NOT stop being operators.
-            query = LUCENE_SPECIAL.sub(r"\\\1", text.strip().lower())
-            total, hits = await access.search(info.context.graph, query, kind.value if kind else None, offset, first)
+            query = LUCENE_SPECIAL.sub(r"\\\1", text.lower())
+            kinds = views.search_kind(info.context.principal, kind.value if kind else None)
+            try:
+                total, hits = await access.search(info.context.graph, query, kinds, offset, first)
+            except access.SearchRefused as exc:
+                raise UserError(f"text: the search index cannot take {shown(text)} ({exc}); use plain words of "
+                                "the name") from None
         edges = [SubjectEdge(cursor=encode([offset + i]), node=subject_object(row, as_of), score=score)
                  for i, (row, score) in enumerate(hits)]
         return SubjectConnection(total_count=total, edges=edges, page_info=PageInfo(

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import strawberry
 
+from api import views
 from api.context import Info
 from api.cursors import parse_node_id
+from api.dates import shown, today
 from api.errors import UserError
 from api.types.enums import AccountabilityBasis, Relation
 from api.types.graph import KINDS, Graph, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation
@@ -33,12 +35,18 @@ def _bounded(name: str, value: int | None, low: int, high: int, default: int) ->
 def _ref(id: str) -> NodeRef:
     type_name, key = parse_node_id(id)
     if type_name not in KINDS:
-        raise UserError(f"id: {id!r} is not an id given out by this API")
+        raise UserError(f"id: {shown(id)} is not an id given out by this API")
     return NodeRef(KINDS[type_name], key)
 
 
+def _archive(info: Info) -> bool:
+    """Whether the caller sees repaired and revoked records in graphs (the archive view, api/views.py)."""
+    return views.view_name(info.context.principal, None) == "archive"
+
+
 def _types(relations: list[Relation] | None) -> tuple[str, ...]:
-    return tuple(r.value for r in relations) if relations else explore.ALL_TYPES
+    # Once each: a list of 100,000 repeats is one relation.
+    return tuple(dict.fromkeys(r.value for r in relations)) if relations else explore.ALL_TYPES
 
 
 async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
@@ -64,13 +72,14 @@ class ExploreQuery:
                                   "they lead or own, up to `depth` organisation hops (1–4). Nearest first, at most "
                                   "500 nodes and 100 links a node; `graph.truncated` says when it was cut.")
     async def liability_trace(self, info: Info, uscc: str, depth: int | None = 2, as_of: date | None = None) -> LiabilityTrace:
-        from api.resolvers import today, valid_uscc
+        from api.resolvers import valid_uscc
         from api.types.organisation import Organisation
         from api.types.person import Person
         from api.types.record import Accountability, CreditRecord
 
         code, depth, day = valid_uscc(uscc), _bounded("depth", depth, 1, 4, 2), as_of or today()
-        org, accountable, sub = await explore.liability_trace(info.context.graph, code, depth, day)
+        org, accountable, sub = await explore.liability_trace(info.context.graph, code, depth, day,
+                                                                    archive=_archive(info))
         if org is None:
             raise UserError(f"uscc: no organisation {code} in the credit file")
         organisation = Organisation.from_row(build(OrganisationRow, org), day)
@@ -98,15 +107,14 @@ class ExploreQuery:
                                   "in force on the date; at most `limit` nodes, nearest first.")
     async def neighbourhood(self, info: Info, id: strawberry.ID, depth: int | None = 1, relations: list[Relation] | None = None,
                             as_of: date | None = None, limit: int | None = 200) -> Graph:
-        from api.resolvers import today
-
         ref, day = _ref(id), as_of or today()
         depth = _bounded("depth", depth, 1, 4, 1)
         limit = _bounded("limit", limit, 1, 2000, 200)
         label = await _label(info, ref, day)
         if label is None:
-            raise UserError(f"id: nothing with id {id!r} on {day}")
-        sub = await explore.neighbourhood(info.context.graph, ref, label, depth, _types(relations), day, limit)
+            raise UserError(f"id: nothing with id {shown(id)} on {day}")
+        sub = await explore.neighbourhood(info.context.graph, ref, label, depth, _types(relations), day, limit,
+                                          archive=_archive(info))
         return Graph.of(sub, day)
 
     @strawberry.field(description="All shortest paths (at most 20) over links in force on the date; [] when none is "
@@ -114,8 +122,6 @@ class ExploreQuery:
     async def shortest_paths(self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
                              to: strawberry.ID, max_hops: int | None = 6,
                              relations: list[Relation] | None = None, as_of: date | None = None) -> list[Path]:
-        from api.resolvers import today
-
         source, target, day = _ref(from_), _ref(to), as_of or today()
         max_hops = _bounded("maxHops", max_hops, 1, 10, 6)
         if source == target:
@@ -126,6 +132,7 @@ class ExploreQuery:
             if labels[ref] is None:
                 raise UserError(f"{name}: nothing with this id on {day}")
         paths = await explore.shortest_paths(info.context.graph, source, target, labels, max_hops, _types(relations),
-                                             day)
+                                             day,
+                                             archive=_archive(info))
         return [Path(length=len(edges), nodes=[GraphNode.of(n, day) for n in nodes],
                      edges=[GraphEdge.of(e) for e in edges]) for nodes, edges in paths]

@@ -14,6 +14,7 @@ USCC_DEPARTMENTS = set("123456789ANY")
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
+ASCII_DIGITS = "0123456789"  # not str.isdigit(), which takes '²' and '١'
 
 
 class IdentifierError(ValueError):
@@ -60,9 +61,15 @@ def org_code_check_char(body: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
+def _upper_ascii(raw: str) -> str:
+    """Stripped, ASCII letters in upper case, anything else as it is (and refused by the checks that follow):
+    str.upper() maps some other letters into ASCII, 'ﬀ' to 'FF', which would make a code of them."""
+    return "".join(ch.upper() if ch.isascii() else ch for ch in raw.strip())
+
+
 def parse_uscc(raw: str) -> Uscc:
     """Parse a USCC; a well-formed code with a failing check character is returned with the flags off."""
-    code = raw.strip().upper()
+    code = _upper_ascii(raw)
     if len(code) != 18:
         raise IdentifierError(f"a USCC has 18 characters, this one has {len(code)}")
     for pos, ch in enumerate(code, start=1):
@@ -70,7 +77,7 @@ def parse_uscc(raw: str) -> Uscc:
             hint = f"; the check character of this code is {_uscc_check_char(code[:17])!r}" if pos == 18 else ""
             raise IdentifierError(
                 f"character {pos} is {ch!r}, which is not in the USCC alphabet "
-                f"(digits and A–Y without I, O, S, V, Z){hint}",
+                f"(ASCII digits and A–Y without I, O, S, V, Z){hint}",
                 pos, ch,
             )
     if code[0] not in USCC_DEPARTMENTS:
@@ -112,14 +119,15 @@ def resident_id_check_char(body: str) -> str:
 
 def parse_resident_id(raw: str) -> ResidentId:
     """Parse a 公民身份号码; anything but a well-formed number with a real birth date and a right check is rejected."""
-    number = raw.strip().upper()
+    number = _upper_ascii(raw)
     if len(number) != 18:
         raise IdentifierError(f"a resident ID number has 18 characters, this one has {len(number)}")
     for pos, ch in enumerate(number[:17], start=1):
-        if not ch.isdigit():
-            raise IdentifierError(f"character {pos} is {ch!r}; the first 17 characters are digits", pos, ch)
-    if not (number[17].isdigit() or number[17] == "X"):
-        raise IdentifierError(f"character 18 is {number[17]!r}; the check character is a digit or X", 18, number[17])
+        if ch not in ASCII_DIGITS:
+            raise IdentifierError(f"character {pos} is {ch!r}; the first 17 characters are digits 0–9", pos, ch)
+    if not (number[17] in ASCII_DIGITS or number[17] == "X"):
+        raise IdentifierError(f"character 18 is {number[17]!r}; the check character is a digit 0–9 or X", 18,
+                              number[17])
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:

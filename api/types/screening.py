@@ -12,7 +12,7 @@ from api.context import Info
 from api.types.common import AppliedMeasure, Risk
 from api.types.subject import applied_measures, subject_object, visible_entries
 from graph.access import OrganisationRow, PersonRow
-from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
+from graph.identifiers import ASCII_DIGITS, IdentifierError, parse_resident_id, parse_uscc
 from graph.risk import BASIS_WORDS, assess
 
 if TYPE_CHECKING:
@@ -20,6 +20,28 @@ if TYPE_CHECKING:
     from api.types.subject import Subject
 
 ROLE_WORDS = {"LEGAL_REPRESENTATIVE": "legal representative", "PRINCIPAL": "principal"}
+# Passports and other ID numbers: the exchange format's rule (graph/exchange.py), in ASCII.
+MAX_ID_NUMBER = 40
+ID_NUMBER_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+
+
+def parse_id_number(raw: str) -> str:
+    """An ID number as stored (upper case); a resident ID (17 digits first) must verify. IdentifierError says
+    what is wrong."""
+    number = raw.strip()
+    if not number:
+        raise IdentifierError("the ID number is empty")
+    if len(number) > MAX_ID_NUMBER:
+        raise IdentifierError(f"an ID number has at most {MAX_ID_NUMBER} characters, this one has {len(number)}")
+    for pos, ch in enumerate(number, start=1):
+        # isascii() first: 'ß'.upper() is 'SS', and str.isalnum() takes any script.
+        if not (ch.isascii() and ch.upper() in ID_NUMBER_CHARS):
+            raise IdentifierError(f"character {pos} is {ch!r}; an ID number is ASCII letters, digits and '-'",
+                                  pos, ch)
+    number = number.upper()
+    if len(number) == 18 and all(ch in ASCII_DIGITS for ch in number[:17]):
+        return parse_resident_id(number).number
+    return number
 
 
 @strawberry.type
@@ -59,14 +81,10 @@ async def screen_uscc(info: Info, raw: str, as_of: date) -> ScreeningResult:
 
 
 async def screen_id_number(info: Info, raw: str, as_of: date) -> ScreeningResult:
-    number = raw.strip().upper()
-    if len(number) == 18 and number[:17].isdigit():
-        try:
-            parse_resident_id(number)
-        except IdentifierError as exc:
-            return _not_found(raw, [f"malformed resident ID number: {exc}"])
-    elif not number or not number.replace("-", "").isalnum():
-        return _not_found(raw, ["malformed ID number: letters and digits only"])
+    try:
+        number = parse_id_number(raw)
+    except IdentifierError as exc:
+        return _not_found(raw, [f"malformed ID number: {exc}"])
     row = await info.context.loaders.person_by_id_number.load(number)
     if row is None:
         return _not_found(raw, ["no person with this ID number in the credit file"])

@@ -1,9 +1,11 @@
 """The access log (知情权) and the enumeration guard (shared spec access.md).
 
-Which top-level fields read whose file is the table `LOGGED`; each entry wraps a resolver (installed by
-api/views.py inside the permission check, so a refused field logs nothing) and notes the subjects it served in
-the request's context. `AccessLogExtension` writes them, with the ID numbers looked up, in one transaction after
-execution and before the answer leaves; if that write fails the request fails with UNAVAILABLE and no data.
+Which fields read whose file is the table `LOGGED`: the top-level fields access.md names, and the fields of a
+file's content wherever a subject is reached (a search hit, a graph node), since access.md logs "every read of a
+subject's file". Each entry wraps a resolver (installed by api/views.py inside the permission check, so a refused
+field logs nothing) and notes the subjects it served in the request's context. `AccessLogExtension` writes them in
+one transaction after execution and before the answer leaves, keeping only what the response really holds; if
+that write fails the request fails with UNAVAILABLE and no data.
 """
 
 from __future__ import annotations
@@ -138,7 +140,33 @@ def _logs_reveal(resolve: Callable) -> Callable:
     return resolver
 
 
+def _operation(info) -> str:
+    """The top-level field (not its alias) under which a nested field is resolved."""
+    root = info.path
+    while root.prev is not None:
+        root = root.prev
+    for selection in info.operation.selection_set.selections:
+        if getattr(selection, "alias", None) is not None and selection.alias.value == root.key:
+            return selection.name.value
+    return str(root.key)
+
+
+def _logs_file_field(resolve: Callable) -> Callable:
+    """A subject's file content (records, list entries, risk, measures) read wherever the subject was reached —
+    through search, a legal representative, a graph node: the read is logged under the top-level field."""
+    async def resolver(root, info, **kwargs):
+        result = await maybe_await(resolve(root, info, **kwargs))
+        note_subject(info.context, info.path.as_list(), root, _operation(info))
+        return result
+    return resolver
+
+
 LOGGED: dict[str, Callable[[Callable], Callable]] = {
+    "Subject.records": _logs_file_field,
+    "Subject.listEntries": _logs_file_field,
+    "Subject.riskLevel": _logs_file_field,
+    "Subject.measures": _logs_file_field,
+    "Person.accountableRecords": _logs_file_field,
     "Query.organisation": _logs_result("organisation"),
     "Query.node": _logs_result("node"),
     "Query.person": _logs_person,
@@ -159,11 +187,11 @@ def pattern_of(number: str) -> str | None:
 
 async def guard_enumeration(context: Context, numbers: list[str]) -> None:
     """Refuse the whole call (RATE_LIMITED) when it would take a credential past `ENUMERATION_LIMIT` distinct
-    numbers of one pattern in 24 hours; otherwise remember the numbers, written with the access log."""
+    numbers of one pattern in 24 hours; otherwise record the numbers. Counting and recording happen in one
+    transaction under a lock per (credential, pattern), so concurrent requests cannot outrun the count."""
     principal = context.principal
     if principal.role is Role.PUBLIC or not numbers:
         return
-    credential = principal.credential_id or f"role:{principal.role.value}"
     asked: dict[str, set[str]] = {}
     for number in numbers:
         pattern = pattern_of(number)
@@ -171,27 +199,19 @@ async def guard_enumeration(context: Context, numbers: list[str]) -> None:
             asked.setdefault(pattern, set()).add(number.strip().upper())
     if not asked:
         return
-    try:
-        before = await audit.looked_up(context.graph, credential, sorted(asked), now())
-    except UNAVAILABLE:
-        raise Unavailable("the enumeration guard cannot be checked now: Neo4j does not answer; retry shortly") \
-            from None
-    for pattern, fresh in asked.items():
-        pending = {n for p, n in context.lookups if p == pattern}
-        total = len(before.get(pattern, set()) | pending | fresh)
-        if total > ENUMERATION_LIMIT:
-            await audit.security_event(context.graph, at=now(), credential_id=principal.credential_id,
-                                       role=principal.role.value, agency_name=principal.agency_name,
-                                       pattern=pattern, count=total)
-            raise RateLimited(f"too many different ID numbers of the pattern {pattern} from this credential in 24 "
-                              f"hours ({total}, at most {ENUMERATION_LIMIT}): that is how masking is undone, so the "
-                              "call is refused and the attempt recorded; screen by full numbers you hold")
-    for pattern, fresh in asked.items():
-        context.lookups.update((pattern, n) for n in fresh)
+    refused = await audit.guard_lookups(
+        context.graph, credential_id=principal.credential_id or f"role:{principal.role.value}", asked=asked,
+        limit=ENUMERATION_LIMIT, now=now(), role=principal.role.value, agency_name=principal.agency_name)
+    if refused is not None:
+        pattern, total = refused
+        raise RateLimited(f"too many different ID numbers of the pattern {pattern} from this credential in 24 hours "
+                          f"({total}, at most {ENUMERATION_LIMIT}): that is how masking is undone, so the call is "
+                          "refused and the attempt recorded; screen by full numbers you hold",
+                          retryAfterSeconds=24 * 3600)
 
 
 class AccessLogExtension(SchemaExtension):
-    """Writes the request's reads and lookups in one transaction, before the answer leaves."""
+    """Writes the request's reads in one transaction, before the answer leaves."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
@@ -199,7 +219,7 @@ class AccessLogExtension(SchemaExtension):
         result = self.execution_context.result
         data = result.data if result is not None else None
         served = {(e.subject, e.operation, e.purpose): e for e, path in context.reads if _served(data, path)}
-        if not served and not context.lookups:
+        if not served:
             return
         principal = context.principal
         started = time.perf_counter()
@@ -207,9 +227,9 @@ class AccessLogExtension(SchemaExtension):
             await audit.write_log(
                 context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
                 agency_uscc=principal.agency_uscc, credential_id=principal.credential_id,
-                events=list(served.values()), lookups=sorted(context.lookups))
+                events=list(served.values()))
             context.extensions["accessLogMs"] = (time.perf_counter() - started) * 1000
-        except (*UNAVAILABLE, Unavailable) as exc:
+        except UNAVAILABLE as exc:
             # An answer is never sent whose reads were not logged (access.md).
             if result is not None:
                 result.data = None

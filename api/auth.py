@@ -186,6 +186,10 @@ class Authenticator:
         except ValueError:
             raise Unauthenticated(f"the token's role claim {claims.get('role')!r} is not a role of this platform") \
                 from None
+        wrong = [name for name in ("name", "agency_name", "agency_uscc", "region", "subject")
+                 if claims.get(name) is not None and not isinstance(claims[name], str)]
+        if wrong:
+            raise Unauthenticated(f"the token's claims {', '.join(wrong)} must be strings")
         subject = claims.get("subject")
         problem = check_combination(role, claims.get("agency_name"), claims.get("agency_uscc"), claims.get("region"),
                                     subject)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from strawberry.types import Info as _Info
 
@@ -10,6 +11,9 @@ from api.auth import PUBLIC, Principal
 from graph.audit import Event
 from graph.driver import Graph
 from loaders import Loaders
+
+if TYPE_CHECKING:
+    from api.live import PushFeed
 
 
 @dataclass
@@ -20,7 +24,9 @@ class Context:
     extensions: dict = field(default_factory=dict)
     # Filled while resolving, written by api/accesslog.py before the answer leaves (one write per request).
     reads: list[tuple[Event, tuple]] = field(default_factory=list)  # (event, where in the response it was served)
-    lookups: set[tuple[str, str]] = field(default_factory=set)  # (pattern, ID number) looked up
+    # Subscriptions: the process's push poller (api/live.py), and the graphql-transport-ws connection_init payload.
+    push_feed: PushFeed | None = None
+    connection_params: dict | None = None
 
 
 def new_context(graph: Graph, principal: Principal = PUBLIC) -> Context:

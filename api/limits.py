@@ -10,7 +10,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLSchema,
-    InlineFragmentNode, IntValueNode, ListValueNode, OperationDefinitionNode, SelectionSetNode, VariableNode,
+    InlineFragmentNode, IntValueNode, ListValueNode, Node, OperationDefinitionNode, SelectionSetNode, VariableNode,
     get_named_type,
 )
 from strawberry.extensions import SchemaExtension
@@ -27,8 +27,11 @@ CODE_ARGUMENTS = ("usccs", "idNumbers")
 
 
 def _value(node: Any, variables: dict[str, Any]) -> Any:
+    """An argument's value: a literal, or a variable's (its default when it is not given); None when unknown or
+    null (the argument's own default then applies, as it does when the field is resolved)."""
     if isinstance(node, VariableNode):
-        return variables.get(node.name.value)
+        value = variables.get(node.name.value)
+        return _value(value, variables) if isinstance(value, Node) else value
     if isinstance(node, IntValueNode):
         return int(node.value)
     if isinstance(node, ListValueNode):
@@ -56,7 +59,9 @@ class _Cost:
             return max(total, 1)
         for name in PAGE_ARGUMENTS:
             if name in field_def.args:
-                value = _value(given[name], self.variables) if name in given else field_def.args[name].default_value
+                value = _value(given[name], self.variables) if name in given else None
+                if value is None:
+                    value = field_def.args[name].default_value
                 return value if isinstance(value, int) and value > 0 else 1
         return None
 
@@ -94,9 +99,13 @@ def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: st
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
                   and (operation_name is None or (d.name and d.name.value == operation_name))]
-    walker = _Cost(schema, fragments, variables or {})
     total = 0
     for operation in operations[:1]:
+        # Variables not given take their declared default (an AST value, resolved by `_value`).
+        values: dict[str, Any] = {d.variable.name.value: d.default_value for d in operation.variable_definitions or ()
+                                  if d.default_value is not None}
+        values.update({k: v for k, v in (variables or {}).items() if v is not None})
+        walker = _Cost(schema, fragments, values)
         root = schema.get_root_type(operation.operation)
         total += walker.of(operation.selection_set, root)
     return total
@@ -148,9 +157,20 @@ class CodedErrors(SchemaExtension):
     """Every error gets `extensions.code`; a defect of ours is logged and answered as INTERNAL_SERVER_ERROR with
     no detail; PUBLIC gets no "did you mean" suggestions while introspection is off for it."""
 
+    _streamed: Any = None  # the last result of a subscription, coded already
+
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        if self.execution_context.result is not self._streamed:
+            self.code(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:  # type: ignore[override]
+        # Each result of a subscription, before it is sent (on_operation ends only with the stream).
+        self.code(result)
+        self._streamed = result
+        yield
+
+    def code(self, result: Any) -> None:
         if result is None or not result.errors:
             return
         principal = getattr(self.execution_context.context, "principal", None)

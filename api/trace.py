@@ -60,7 +60,10 @@ async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
         return row.name if row else None
     if ref.kind == "RECORD":
         found = await loaders.record.load((as_of, ref.key))
-        return explore.node_label("RECORD", found[0].category, ref.key) if found and found[0].status else None
+        if found is None or not views.record_view(info.context.principal, found[1].key).shows(
+                found[0].status, found[0].authorityUscc):
+            return None
+        return explore.node_label("RECORD", found[0].category, ref.key)
     found = await loaders.entry.load(ref.key)
     return explore.node_label("LIST_ENTRY", found[0].listType, ref.key) if found and found[0].listedOn <= as_of \
         else None

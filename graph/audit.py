@@ -101,14 +101,13 @@ class Event:
 
 
 async def write_log(graph: Graph, *, at: datetime, role: str, agency_name: str | None, agency_uscc: str | None,
-                    credential_id: str | None, events: list[Event], lookups: list[tuple[str, str]]) -> None:
+                    credential_id: str | None, events: list[Event]) -> None:
     """One write transaction for the whole request; raises when Neo4j cannot take it."""
     await graph.run(
         queries.get("access_log_write"), at=at.isoformat(), role=role, agencyName=agency_name,
         agencyUscc=agency_uscc, credentialId=credential_id,
         events=[{"eventId": uuid.uuid4().hex, "subject": e.subject, "operation": e.operation, "purpose": e.purpose}
-                for e in events],
-        lookups=[{"pattern": pattern, "number": number} for pattern, number in lookups])
+                for e in events])
 
 
 async def access_page(graph: Graph, subject: str, after: tuple[str, str] | None, limit: int) -> tuple[int, list]:
@@ -117,18 +116,31 @@ async def access_page(graph: Graph, subject: str, after: tuple[str, str] | None,
     return rows[0]["total"], rows[0]["page"]
 
 
-async def looked_up(graph: Graph, credential_id: str, patterns: list[str], now: datetime) -> dict[str, set[str]]:
-    """Per pattern, the distinct numbers this credential looked up in the last 24 hours."""
-    rows = await graph.run(queries.get("lookup_counts"), credentialId=credential_id, patterns=patterns,
+async def guard_lookups(graph: Graph, *, credential_id: str, asked: dict[str, set[str]], limit: int, now: datetime,
+                        role: str, agency_name: str | None) -> tuple[str, int] | None:
+    """Count and record, in one transaction under a lock per (credential, pattern), the ID numbers looked up.
+    Returns the first (pattern, count) that would pass `limit` — then nothing is recorded but a security event —
+    or None when every number was recorded."""
+    from graph.writes import rows, transaction
+
+    async def work(tx) -> tuple[str, int] | None:
+        found = await rows(tx, "lookup_guard", credentialId=credential_id, patterns=sorted(asked),
                            since=(now - timedelta(hours=24)).isoformat())
-    return {row["pattern"]: set(row["numbers"]) for row in rows}
+        before = {row["pattern"]: set(row["numbers"]) for row in found}
+        for pattern in sorted(asked):
+            total = len(before.get(pattern, set()) | asked[pattern])
+            if total > limit:
+                await rows(tx, "security_event_write", eventId=uuid.uuid4().hex, at=now.isoformat(),
+                           kind="ENUMERATION", credentialId=credential_id, role=role, agencyName=agency_name,
+                           pattern=pattern, count=total)
+                return pattern, total
+        fresh = [{"pattern": p, "number": n} for p, numbers in sorted(asked.items())
+                 for n in sorted(numbers - before.get(p, set()))]
+        if fresh:
+            await rows(tx, "lookup_record", credentialId=credential_id, lookups=fresh, at=now.isoformat())
+        return None
 
-
-async def security_event(graph: Graph, *, at: datetime, credential_id: str | None, role: str,
-                         agency_name: str | None, pattern: str, count: int) -> None:
-    await graph.run(queries.get("security_event_write"), eventId=uuid.uuid4().hex, at=at.isoformat(),
-                    kind="ENUMERATION", credentialId=credential_id, role=role, agencyName=agency_name,
-                    pattern=pattern, count=count)
+    return await transaction(graph, work)
 
 
 async def security_events(graph: Graph, limit: int) -> list[dict]:

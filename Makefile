@@ -4,16 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench-import bench-api bench-trace clean
+.PHONY: install run test bench-import bench-api bench-trace bench-dashboard bench-repair clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json tests/audit/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed, found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+# The front-end libraries served at /static (GraphiQL, Cytoscape.js, ECharts), pinned by package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/creditfile assets
+# graphql-http's GraphQL-over-HTTP audit, run by tests/test_http.py (needs Node.js 18+ and npm)
+	cd tests/audit && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 run: install
@@ -31,6 +35,12 @@ bench-api: install
 bench-trace: install
 	$(BIN)/python -m benchmarks.bench_trace $(ARGS)
 
+bench-repair: install
+	$(BIN)/python -m benchmarks.bench_repair $(ARGS)
+
+bench-dashboard: install
+	$(BIN)/python -m benchmarks.bench_dashboard $(ARGS)
+
 clean:
 	-$(BIN)/creditfile neo4j stop
-	rm -rf $(VENV) .creditfile
+	rm -rf $(VENV) .creditfile node_modules

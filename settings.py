@@ -44,8 +44,11 @@ class Neo4jSettings(BaseSettings):
 class AppSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CREDITFILE_", extra="ignore")
 
-    # Local state (Neo4j jars, data folders, GraphiQL assets); git-ignored.
+    # Local state (Neo4j jars, data folders); git-ignored.
     home: Path = Path(".creditfile")
+    # The front-end libraries served at /static (GraphiQL, Cytoscape.js, ECharts), installed by `npm ci` from the
+    # project's package-lock.json; the default is the project's own node_modules.
+    node_modules: Path = Path(__file__).resolve().parent / "node_modules"
     # Report Cypher round trips and database time of each GraphQL request in `extensions`.
     query_stats: bool = False
     # GraphQL guards: nesting depth, aliases per operation, tokens per document.
@@ -57,6 +60,8 @@ class AppSettings(BaseSettings):
     neo4j_heap: str = Field("1g", pattern=r"^\d+[kmgKMG]?$")
     # Whether 重点关注名单 entries are public (measure 四 allows selective publication).
     key_attention_public: bool = True
+    # Days a unit has to answer a push (dueOn = pushedOn + this; workflow.md section 1, our policy).
+    feedback_days: int = Field(15, ge=1, le=365)
     # Largest request body accepted (413 beyond): a GraphQL document with its variables is a few KB.
     max_body_bytes: int = Field(1_048_576, ge=10_000, le=100_000_000)
     # A client must send its whole body within this time (408 beyond), so slow senders cannot hold connections.

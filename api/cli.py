@@ -21,7 +21,7 @@ DataOpt = typer.Option(None, "--data", help="Data folder of the instance (defaul
 
 
 def fail(message: str, code: int = 1) -> None:
-    console.print(f"[red]error:[/red] {message}", highlight=False)
+    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -58,29 +58,31 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     """Serve GraphQL (and GraphiQL) at http://HOST:PORT/graphql."""
     import uvicorn
 
+    from api import logs
+
     _ensure_assets()
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info", workers=workers)
+    # JSON lines from every process; our request log (api/logs.py) replaces uvicorn's access log.
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_config=logs.config(), log_level="info", access_log=False)
 
 
 @app.command()
 def assets() -> None:
-    """Fetch GraphiQL's assets from the npm registry (pinned by hash) so the page works offline."""
+    """Check that the front-end libraries served at /static are installed (`npm ci` installs them)."""
     from api import assets as asset_files
 
-    try:
-        print(asset_files.fetch())
-    except asset_files.AssetError as exc:
-        fail(str(exc))
+    if missing := asset_files.missing():
+        fail(f"{', '.join(missing)} not found under {asset_files.node_modules()}: run `npm ci` in the project "
+             "folder (`make install` does)")
+    print(asset_files.node_modules())
 
 
 def _ensure_assets() -> None:
     from api import assets as asset_files
 
-    if asset_files.missing():
-        try:
-            asset_files.fetch()
-        except asset_files.AssetError as exc:
-            console.print(f"[yellow]warning:[/yellow] GraphiQL page will not load: {exc}")
+    if missing := asset_files.missing():
+        console.print(f"[yellow]warning:[/yellow] GraphiQL, /explore and /dashboard will not load: "
+                      f"{', '.join(missing)} not found under {asset_files.node_modules()}; run `npm ci`")
 
 
 @app.command()
@@ -101,12 +103,31 @@ def run(
         from graph.demo import load_demo
 
         asyncio.run(load_demo(demo_orgs, console))
+        # GraphiQL's schema explorer for everyone on a local demo (production keeps PUBLIC introspection off).
+        os.environ.setdefault("CREDITFILE_PUBLIC_INTROSPECTION", "1")
+        settings.app.cache_clear()
+        key = _demo_key()
         console.print(f"GraphiQL: http://{host}:{port}/graphql")
+        console.print("Demo key (ADMIN): paste this into GraphiQL's Headers tab (bottom left) to act as ADMIN:")
+        print(f'{{"Authorization": "Bearer {key}"}}', flush=True)
         serve(host=host, port=port, workers=1)
     finally:
         if started is not None:
             console.print("stopping Neo4j…")
             local.stop(started.data)
+
+
+def _demo_key() -> str:
+    """A fresh ADMIN key for the demo (each `make run` makes one; `creditfile keys list` shows them)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from graph import audit
+
+    _, token = _with_graph(lambda graph: audit.create_key(
+        graph, role="ADMIN", name="make run demo", agency_name=None, agency_uscc=None, region=None,
+        subject_kind=None, subject_id=None, now=datetime.now(ZoneInfo("Asia/Shanghai"))))
+    return token
 
 
 @app.command("import")
@@ -138,6 +159,100 @@ def generate(
     counts = write_folder(folder, orgs=orgs, seed=seed, bad_rows=bad_rows)
     for file, n in counts.items():
         console.print(f"{file:20} {n:>10,} rows")
+
+
+keys_app = typer.Typer(no_args_is_help=True, help="API keys: made, listed and revoked here; stored only as a hash.")
+app.add_typer(keys_app, name="keys")
+
+
+def _with_graph(work):
+    """Run `work(graph)` against NEO4J_URI (or the local default) and close the driver."""
+    from graph import schema as graph_schema
+    from graph.driver import UNAVAILABLE, Graph, open_driver
+
+    async def go():
+        driver = open_driver()
+        try:
+            await graph_schema.apply(driver)
+            return await work(Graph(driver))
+        finally:
+            await driver.close()
+
+    try:
+        return asyncio.run(go())
+    except UNAVAILABLE as exc:
+        fail(f"Neo4j does not answer at {settings.neo4j().effective_uri}: start it (creditfile neo4j start) "
+             f"or set NEO4J_URI ({type(exc).__name__})", code=2)
+
+
+@keys_app.command("create")
+def keys_create(
+    role: str = typer.Option(..., help="UNIT, INVESTIGATOR, AUTHORITY, DASHBOARD, SUBJECT or ADMIN."),
+    name: str = typer.Option(..., help="A label, e.g. '苏州市财政局 采购系统'."),
+    agency_name: str = typer.Option(None, help="The agency the key acts for (UNIT, AUTHORITY, INVESTIGATOR)."),
+    agency_uscc: str = typer.Option(None, help="The agency's USCC."),
+    region: str = typer.Option(None, help="A GB/T 2260 code prefix bounding dashboards (DASHBOARD, AUTHORITY)."),
+    subject: str = typer.Option(None, help="SUBJECT keys: the USCC or ID number whose own file it reads."),
+) -> None:
+    """Make a key. Prints its id on the first line and the key alone on the last: it is shown only once."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from api.auth import Role, check_combination, subject_kind_of
+    from graph import audit
+
+    try:
+        role_ = Role(role.strip().upper())
+    except ValueError:
+        fail(f"--role: one of {', '.join(r.value for r in Role if r is not Role.PUBLIC)}, not {role!r}")
+    agency_uscc = agency_uscc.strip().upper() if agency_uscc else None
+    subject = subject.strip().upper() if subject else None
+    problem = check_combination(role_, agency_name, agency_uscc, region, subject)
+    if problem:
+        fail(problem)
+    if not name.strip():
+        fail("--name: give the key a label that says who uses it")
+
+    async def work(graph):
+        kind = subject_kind_of(subject) if subject else None
+        if subject and await audit.subject_key(graph, kind, subject) is None:
+            fail(f"--subject: no {'organisation' if kind == 'ORGANISATION' else 'person'} {subject} in the credit "
+                 "file; a SUBJECT key needs a subject that exists")
+        return await audit.create_key(graph, role=role_.value, name=name.strip(), agency_name=agency_name,
+                                      agency_uscc=agency_uscc, region=region, subject_kind=kind, subject_id=subject,
+                                      now=datetime.now(ZoneInfo("Asia/Shanghai")))
+
+    key_id, token = _with_graph(work)
+    print(key_id)
+    console.print(f"role {role_.value}, label {name.strip()!r}; the key is shown once, store it now:")
+    print(token)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every key: id, role, label, agency, region, subject, created, revoked — never the key."""
+    from graph import audit
+
+    rows = _with_graph(audit.list_keys)
+    print("\t".join(("id", "role", "label", "agency", "region", "subject", "created", "revoked")))
+    for k in rows:
+        agency = f"{k.agencyName} ({k.agencyUscc})" if k.agencyName else ""
+        print("\t".join((k.keyId, k.role, k.name, agency, k.region or "", k.subjectId or "", k.createdAt or "",
+                         k.revokedAt or "")))
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str = typer.Argument(..., help="The key's id (first line of `keys create`).")) -> None:
+    """Revoke a key: refused from the next request on, in every server process."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from graph import audit
+
+    revoked = _with_graph(lambda graph: audit.revoke_key(graph, key_id.strip(), datetime.now(ZoneInfo("Asia/Shanghai"))))
+    if revoked is None:
+        fail(f"no API key with id {key_id!r}; `creditfile keys list` shows them")
+    print(f"{key_id} revoked at {revoked}")
 
 
 def main() -> None:

@@ -14,8 +14,11 @@ from api.cursors import check_first, decode_offset, encode, parse_node_id
 from api.dates import shown, today
 from api.errors import UserError
 from api import views
+from api.loop import LoopQuery
+from api.repair import RepairQuery
 from api.trace import ExploreQuery
 from api.types.access import AccessQuery
+from api.types.dashboard import DashboardQuery
 from api.types.enums import SubjectKind
 from api.types.list_entry import ListEntry
 from api.types.organisation import Organisation, prefetch
@@ -23,6 +26,7 @@ from api.types.pagination import SubjectConnection, SubjectEdge
 from api.types.common import PageInfo
 from api.types.person import Person
 from api.types.record import CreditRecord
+from api.types.repair import repair_node
 from api.types.screening import ScreeningResult, parse_id_number, screen_id_number, screen_uscc
 from api.types.subject import Node, Subject, subject_object
 from graph import access
@@ -60,7 +64,7 @@ def valid_search_text(text: str) -> str:
 
 
 @strawberry.type
-class Query(ExploreQuery, AccessQuery):
+class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, key = parse_node_id(id)
@@ -84,6 +88,8 @@ class Query(ExploreQuery, AccessQuery):
                                                                             found[0].validUntil, found[0].removedOn)):
                 return None
             return ListEntry.from_row(found[0], as_of)
+        if type_name in ("RepairApplication", "Objection"):
+            return await repair_node(info, type_name, key, as_of)
         raise UserError(f"id: {shown(id)} is not an id given out by this API")
 
     @strawberry.field

@@ -15,6 +15,7 @@ from api.document_cache import BoundedCache, DocumentCache
 from api.extensions import QueryStatsExtension
 from api.limits import CodedErrors, DocumentLimits
 from api.logs import OperationForLog
+from api.mutations import Mutation, Subscription
 from api.resolvers import Query
 
 
@@ -23,6 +24,8 @@ def build_schema() -> strawberry.Schema:
     documents = BoundedCache()
     schema = strawberry.Schema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         # The strict Date scalar (YYYY-MM-DD only), under the contract's name.
         scalar_overrides={date: Date},
         extensions=[

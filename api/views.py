@@ -70,6 +70,9 @@ RULES: dict[str, Rule] = {
     "Query.shortestPaths": Rule(EXPLORERS),
     "Query.accessLog": Rule(frozenset({SUBJECT, ADMIN})),
     "Query.securityEvents": Rule(frozenset({ADMIN})),
+    # Aggregates only, never a file; a credential with a region sees that region and its parts
+    # (api/types/dashboard.py: dashboard_region).
+    "Query.dashboard": Rule(frozenset({DASHBOARD, AUTHORITY, ADMIN})),
     # Fields of a file that the public register does not show. Interface fields apply to every implementation.
     "Subject.riskLevel": Rule(READERS | {SELF}),
     "Subject.measures": Rule(READERS | {SELF}),
@@ -78,6 +81,24 @@ RULES: dict[str, Rule] = {
     "Person.idNumber": Rule(EXPLORERS),
     "CreditRecord.accountablePersons": Rule(READERS | {SELF}),
     "AccessEvent.purpose": Rule(frozenset({ADMIN})),
+    # Credit repair and objections (workflow.md sections 3, 4). Whose records, applications and objections is
+    # checked in api/repair.py and api/types/repair.py (FORBIDDEN before any other refusal).
+    "Mutation.applyForRepair": Rule(frozenset({SUBJECT, AUTHORITY})),
+    "Mutation.decideRepair": Rule(frozenset({AUTHORITY})),
+    "Mutation.fileObjection": Rule(frozenset({SUBJECT})),
+    "Mutation.resolveObjection": Rule(frozenset({AUTHORITY})),
+    "Query.repairApplications": Rule(frozenset({SUBJECT, AUTHORITY, ADMIN})),
+    "Query.objections": Rule(frozenset({SUBJECT, AUTHORITY, ADMIN})),
+    "CreditRecord.objections": Rule(frozenset({INVESTIGATOR, AUTHORITY, ADMIN, SELF})),
+    "CreditRecord.repairApplications": Rule(frozenset({INVESTIGATOR, AUTHORITY, ADMIN, SELF})),
+    # The joint-punishment loop (workflow.md sections 1, 2). Whose entry and whose push is checked in api/loop.py
+    # (FORBIDDEN before any other refusal); the listing authority's own entries only, for ListEntry.pushes.
+    "Mutation.initiateListing": Rule(frozenset({AUTHORITY})),
+    "Mutation.removeListing": Rule(frozenset({AUTHORITY})),
+    "Mutation.giveFeedback": Rule(frozenset({UNIT})),
+    "Query.inbox": Rule(frozenset({UNIT})),
+    "Subscription.pushes": Rule(frozenset({UNIT})),
+    "ListEntry.pushes": Rule(frozenset({AUTHORITY, INVESTIGATOR, ADMIN})),
 }
 
 ROLE_WORDS = {SELF: "the subject itself"}
@@ -150,6 +171,8 @@ def install(schema: GraphQLSchema, logged: dict[str, Callable]) -> None:
                 resolve = logged[name](resolve)
             if name in RULES:
                 resolve = _guarded(name, RULES[name], resolve)
+                if field.subscribe is not None:  # a subscription is refused before its stream starts
+                    field.subscribe = _guarded(name, RULES[name], field.subscribe)
             field.resolve = resolve
 
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from graph.generator import Generator, Writers
 
-BAD_USCC = "91440300192203821O"  # an 'O' is not in the USCC alphabet
+BAD_USCC = "91440300MA0CF0X18O"  # invented; an 'O' is not in the USCC alphabet
+NO_SUCH_ORG = "91110000MA0CF0N14Y"  # invented and valid; region 110000 is no county, so never generated
 
 
 def _kinds(gen: Generator) -> list[tuple[str, dict]]:
@@ -33,7 +34,7 @@ def _kinds(gen: Generator) -> list[tuple[str, dict]]:
                          "subject_kind": "ORGANISATION", "subject_id": org, "decided_on": "2024-01-01",
                          "fine_wan": "-3"}),
         ("records.csv", {"record_id": "BAD-R3", "category": "ADMIN_PENALTY", "severity": "GENERAL",
-                         "subject_kind": "ORGANISATION", "subject_id": "91110000600037341L",
+                         "subject_kind": "ORGANISATION", "subject_id": NO_SUCH_ORG,
                          "decided_on": "2024-01-01"}),
         ("records.csv", {"record_id": "BAD-R4", "category": "ADMIN_PENALTY", "severity": "GENERAL",
                          "subject_kind": "ORGANISATION", "subject_id": org, "decided_on": "2024-02-30"}),

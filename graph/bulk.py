@@ -52,6 +52,10 @@ async def run_import(folder: Path, rejects_path: Path, batch_size: int, console:
     for report in reports:
         for warning in report.warnings:
             console.print(f"[yellow]warning:[/yellow] {warning}")
-    if rejected:
-        console.print(f"{rejected:,} rejected rows: see {rejects_path}")
-    return sum(r.rejected for r in reports)
+    console.print(f"{importer.pushed:,} pushes made to units for entries active on {importer.import_day} "
+                  "that had none (定向推送)")
+    rows = sum(r.rejected for r in reports)
+    if rows:  # rows, not report lines: a file refused at its header is one line for all its rows
+        note = "" if rows == rejected else " (a file refused at its header is one line there)"
+        console.print(f"{rows:,} rejected rows: see {rejects_path}{note}")
+    return rows

@@ -7,20 +7,32 @@ and the database time can be reported and asserted on.
 from __future__ import annotations
 
 import contextvars
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import neo4j
 from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError, ServiceUnavailable, SessionExpired
 
 import settings
+from api.errors import Unavailable
 from queries import Mode, Query
 
-# Neo4j being unreachable, as opposed to a bad query: callers turn this into a 503 or one clear CLI line.
-UNAVAILABLE = (ServiceUnavailable, SessionExpired, OSError)
+log = logging.getLogger("creditfile.neo4j")
+
+# The driver's ways of saying Neo4j cannot be reached, as opposed to a bad query.
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
+# What callers catch to say "Neo4j is away" (a 503, one clear CLI line): the driver's errors (from code that uses
+# the driver directly, like the schema) and `Unavailable`, which `Graph.run` raises in their place.
+UNAVAILABLE = (*_UNREACHABLE, Unavailable)
+NOT_ANSWERING = "Neo4j does not answer; try again in a few seconds."
+BUSY = "Neo4j is busy; try again in a few seconds."
+# Codes of a query Neo4j stopped: past its timeout, or terminated (the timeout, or a restart) while waiting for a lock.
+_STOPPED = ("TransactionTimedOut", "LockClientStopped", "Transaction.Terminated")
 
 
 @dataclass
@@ -75,16 +87,24 @@ class Graph:
         # Causal reads (bookmarks) make a read see this process's earlier writes on any cluster member: the
         # importer needs that. The API only reads, and skipping bookmarks saves about 1 ms per round trip.
         self.causal_reads = causal_reads
+        self.tx_timeout = settings.app().neo4j_tx_timeout_seconds
 
     async def run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
+        """Rows as plain dicts; `Unavailable` (a client error: retry later) when Neo4j cannot answer in time."""
         started = time.perf_counter()
-        if query.mode is Mode.WRITE or self.causal_reads:
-            routing = RoutingControl.READ if query.mode is Mode.READ else RoutingControl.WRITE
-            records, summary, _ = await self.driver.execute_query(
-                query.text, params, routing_=routing, database_=self.database
-            )
-        else:
-            records, summary = await self._read(query, params)
+        try:
+            records, summary = await self._run(query, params)
+        except _UNREACHABLE as exc:
+            log.warning("Neo4j does not answer (%s): %s", query.name, exc)
+            raise Unavailable(NOT_ANSWERING) from exc
+        except ConnectionAcquisitionTimeoutError as exc:  # every pooled connection is in use
+            log.warning("No Neo4j connection free for %s: %s", query.name, exc)
+            raise Unavailable(BUSY) from exc
+        except Neo4jError as exc:
+            if not (exc.is_retryable() or any(code in (exc.code or "") for code in _STOPPED)):
+                raise  # a defect of ours (syntax, constraint): logged and masked as an internal error
+            log.warning("Neo4j refused %s for now: %s %s", query.name, exc.code, exc.message)
+            raise Unavailable(_refusal(exc.code or "", self.tx_timeout)) from exc
         stats = _stats.get()
         if stats is not None:
             stats.round_trips += 1
@@ -93,23 +113,41 @@ class Graph:
             stats.wall_ms += (time.perf_counter() - started) * 1000
         return [{key: _native(value) for key, value in record.items()} for record in records]
 
-    async def _read(self, query: Query, params: dict) -> tuple[list, Any]:
-        """An auto-commit read on a READ-routed session: one network round trip (no BEGIN/COMMIT), no bookmarks.
-        A read is idempotent, so a connection lost on the way is retried once on another connection."""
-        for attempt in (1, 2):
-            try:
-                async with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
-                                               bookmark_manager=None, fetch_size=-1) as session:
-                    result = await session.run(query.text, params)
-                    records = [record async for record in result]
-                    return records, await result.consume()
-            except (ServiceUnavailable, SessionExpired):
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+    async def _run(self, query: Query, params: dict) -> tuple[list, Any]:
+        # Neo4j stops the query after `tx_timeout`, whether or not this process is still waiting for it.
+        text = neo4j.Query(query.text, timeout=self.tx_timeout)
+        if query.mode is Mode.WRITE or self.causal_reads:
+            routing = RoutingControl.READ if query.mode is Mode.READ else RoutingControl.WRITE
+            records, summary, _ = await self.driver.execute_query(text, params, routing_=routing,
+                                                                  database_=self.database)
+            return records, summary
+        try:
+            return await self._read(text, params)
+        except (ServiceUnavailable, SessionExpired):
+            # The driver retries managed transactions, not auto-commit queries. A read is idempotent, and a pooled
+            # connection that died (Neo4j restarted) fails once and is dropped: try once more on a new one.
+            return await self._read(text, params)
+
+    async def _read(self, query: neo4j.Query, params: dict) -> tuple[list, Any]:
+        """An auto-commit read on a READ-routed session: one network round trip (no BEGIN/COMMIT), no bookmarks."""
+        async with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
+                                       bookmark_manager=None, fetch_size=-1) as session:
+            result = await session.run(query, params)
+            records = [record async for record in result]
+            return records, await result.consume()
 
     async def ping(self) -> None:
         await self.driver.verify_connectivity()
+
+
+def _refusal(code: str, timeout: float) -> str:
+    if "TransactionTimedOut" in code:
+        return (f"The query took longer than {timeout:g} s and was stopped; ask for less (a smaller depth or page) "
+                "or try again later.")
+    if any(stopped in code for stopped in _STOPPED):
+        return (f"Neo4j stopped the query before it finished (past {timeout:g} s, or restarting); try again later "
+                "or ask for less.")
+    return BUSY
 
 
 __all__ = ["Graph", "QueryStats", "counting", "open_driver", "UNAVAILABLE", "Neo4jError"]

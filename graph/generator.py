@@ -156,24 +156,29 @@ class Generator:
         if self.rng.random() < 0.3:
             w.row("roles.csv", id_number=self.persons[self.leader(w)], uscc=org.uscc, role="PRINCIPAL",
                   title="主要负责人", start_on=self.day(org.established, TODAY))
+        executives: set[int] = set()
         for _ in range(self.rng.choice((0, 0, 1, 2))):
-            w.row("roles.csv", id_number=self.persons[self.leader(w)], uscc=org.uscc, role="EXECUTIVE",
-                  title=self.rng.choice(("监事", "董事", "财务负责人", "副总经理")), start_on=org.established)
+            person, title = self.leader(w), self.rng.choice(("监事", "董事", "财务负责人", "副总经理"))
+            if person not in executives:  # the same key twice in a file is a rejected row
+                executives.add(person)
+                w.row("roles.csv", id_number=self.persons[person], uscc=org.uscc, role="EXECUTIVE", title=title,
+                      start_on=org.established)
 
     def shareholdings(self, w: Writers, org: Org, index: int) -> None:
         holders = self.rng.choice((1, 1, 2, 2, 3))
         left = 100.0
+        shares: dict[tuple[str, str], float] = {}  # a holder drawn twice holds both shares in one row (one key)
         for h in range(holders):
             share = left if h == holders - 1 else round(self.rng.uniform(10, left - 10 * (holders - h - 1)), 2)
             left = round(left - share, 2)
             if index > 0 and self.rng.random() < 0.25:  # an earlier organisation holds it: ownership chains
-                holder = self.orgs[self.rng.randrange(index)]
-                w.row("shareholdings.csv", holder_kind="ORGANISATION", holder_id=holder.uscc, uscc=org.uscc,
-                      percent=share, start_on=org.established)
+                holder = ("ORGANISATION", self.orgs[self.rng.randrange(index)].uscc)
             else:
-                person = org.legal_rep if h == 0 else self.leader(w)
-                w.row("shareholdings.csv", holder_kind="PERSON", holder_id=self.persons[person], uscc=org.uscc,
-                      percent=share, start_on=org.established)
+                holder = ("PERSON", self.persons[org.legal_rep if h == 0 else self.leader(w)])
+            shares[holder] = round(shares.get(holder, 0.0) + share, 2)
+        for (kind, holder_id), share in shares.items():
+            w.row("shareholdings.csv", holder_kind=kind, holder_id=holder_id, uscc=org.uscc, percent=share,
+                  start_on=org.established)
 
     def records(self, w: Writers, org: Org, counter: list[int]) -> None:
         if self.rng.random() > 0.45:

@@ -3,24 +3,26 @@
 Each batch is one `UNWIND` write transaction keyed on the exchange-format keys (MERGE), so an import run twice
 changes nothing and an import killed part-way is completed by running it again. Before a batch is written,
 one READ query checks which of its references (subjects, persons, records …) exist; rows whose references do
-not are rejected. Only a batch or two are held at a time (memory stays flat as files grow); while Neo4j writes,
-the next batch is parsed.
+not are rejected. Only a batch or two are held at a time, and the keys of the file being read (to reject a key's
+repeats), about 150 bytes a row; while Neo4j writes, the next batch is parsed. After the files, every entry
+active on the import day that has no push yet is pushed to its units (graph/loop.py), in batches of entries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import csv
-import io
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import queries
-from graph import exchange
+import settings
+from graph import exchange, loop
 from graph.driver import Graph
-from graph.exchange import FileSpec, RowError
+from graph.exchange import FileSpec, Rejected
 from graph.identifiers import parse_resident_id
 
 REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
@@ -126,12 +128,16 @@ WRITE_QUERY = {spec.file: "import_" + spec.file.removesuffix(".csv") for spec in
 class Importer:
     def __init__(self, graph: Graph, batch_size: int = 10_000, in_flight: int = 2,
                  on_reject: Callable[[Reject], None] = lambda r: None,
-                 on_progress: Callable[[str, int, int], None] = lambda f, done, total: None):
+                 on_progress: Callable[[str, int, int], None] = lambda f, done, total: None,
+                 import_day: date | None = None):
         if batch_size < 1:
             raise ValueError("--batch-size must be at least 1")
         # Batches of one file are independent (references point to earlier files): see import_file.
         self.graph, self.batch_size, self.in_flight = graph, batch_size, max(1, in_flight)
         self.on_reject, self.on_progress = on_reject, on_progress
+        # Entries active on the import day (today in China unless given) are pushed to their units after the files.
+        self.import_day = import_day or loop.china_today()
+        self.pushed = 0
 
     async def import_folder(self, folder: Path, ignore: tuple[Path, ...] = ()) -> list[FileReport]:
         """Import the files of the folder in the format's order; `ignore` names files not to warn about."""
@@ -142,6 +148,8 @@ class Importer:
                    for spec in exchange.SPECS if (folder / spec.file).exists()]
         for stray in sorted(p.name for p in folder.glob("*.csv") if p.name not in known):
             reports.append(FileReport(stray, warnings=[f"{stray} is not a file of the exchange format; ignored"]))
+        # After every file, as the measures (their implementers) come after the entries (workflow.md section 1).
+        self.pushed = await loop.push_imported_entries(self.graph, self.import_day, settings.app().feedback_days)
         return reports
 
     async def import_file(self, path: Path, spec: FileSpec) -> FileReport:
@@ -173,51 +181,24 @@ class Importer:
         return report
 
     def _rows(self, path: Path, spec: FileSpec, report: FileReport) -> Iterator[tuple[int, dict]]:
+        """The file's good rows; every other row is reported here (exchange.read_rows leaves none out)."""
         total = path.stat().st_size
-        with path.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = csv.reader(text)
-            try:
-                header = [h.strip().lower() for h in next(reader, [])]
-                if not header:
-                    return
-                missing = [c for c in spec.required if c not in header]
-                extra = [h for h in header if h not in spec.column_names]
-                if extra:
-                    report.warnings.append(f"{spec.file}: extra columns ignored: {', '.join(extra)}")
-                if missing:
-                    self._reject(None, spec.file, 1, missing[0], "",
-                                 f"required column {', '.join(missing)} missing from the header; "
-                                 "no row of this file was imported")
-                    report.rejected = report.read = sum(1 for _ in reader)
-                    return
-                width = len(header)
-                for cells in reader:
-                    if not any(c.strip() for c in cells):
-                        continue  # a blank line is not a row
+        with path.open("rb") as handle:
+            for n, item in enumerate(exchange.read_rows(handle, spec, report.warnings), start=1):
+                if isinstance(item, Rejected):
+                    report.read += item.rows
+                    self._reject(report, spec.file, item.line, item.column, item.value, item.reason, item.rows)
+                else:
                     report.read += 1
-                    line = reader.line_num
-                    if len(cells) != width:
-                        self._reject(report, spec.file, line, "", ",".join(cells)[:200],
-                                     f"the row has {len(cells)} cells but the header has {width}; check the quoting")
-                        continue
-                    try:
-                        yield line, exchange.validate(spec, dict(zip(header, cells)))
-                    except RowError as exc:
-                        self._reject(report, spec.file, line, exc.column, exc.value, exc.reason)
-                    if report.read % 1000 == 0:
-                        self.on_progress(spec.file, raw.tell(), total)
-            except UnicodeDecodeError as exc:
-                self._reject(report, spec.file, reader.line_num + 1, "", "",
-                             f"the file is not UTF-8 from here on ({exc.reason}); save it as UTF-8 and import again")
-            except csv.Error as exc:
-                self._reject(report, spec.file, reader.line_num, "", "", f"not valid CSV: {exc}")
+                    yield item.line, item.values
+                if n % 1000 == 0:
+                    self.on_progress(spec.file, handle.tell(), total)
         self.on_progress(spec.file, total, total)
 
-    def _reject(self, report: FileReport | None, file: str, line: int, column: str, value: str, reason: str) -> None:
-        """Report a rejected row; `report` is None when the caller counts (a whole file refused at its header)."""
-        if report is not None:
-            report.rejected += 1
+    def _reject(self, report: FileReport, file: str, line: int, column: str, value: str, reason: str,
+                rows: int = 1) -> None:
+        """Report a rejected row; `rows` > 1 when one reject stands for a whole file refused at its header."""
+        report.rejected += rows
         self.on_reject(Reject(file, line, column, value, reason))
 
     async def _write(self, batch: Batch, report: FileReport, after: asyncio.Task | None = None) -> None:

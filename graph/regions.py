@@ -23,3 +23,29 @@ def name(code: str) -> str | None:
         if part and part not in parts:
             parts.append(part)
     return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    """Every 2-, 4- and 6-digit prefix of a known division code."""
+    return frozenset(code[:n] for code in REGION_DATA for n in (2, 4, 6))
+
+
+def prefix_of(code: str) -> str:
+    """A division code as the prefix that matches its whole area: 320000 → 32, 320500 → 3205, 320505 → 320505;
+    2 or 4 digits stay as they are."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def known(prefix: str) -> bool:
+    """Whether a 2-, 4- or 6-digit prefix names a division of the division data."""
+    return prefix in _prefixes()
+
+
+def short_names() -> dict[str, str]:
+    """Every division code with its own name (not the full path): what a region picker lists."""
+    return dict(REGION_DATA)

@@ -28,6 +28,8 @@ class Regime:
     name: str
     in_force_from: date
     periods: dict[str, Period]
+    # Record categories a credit office cannot repair under this regime (repairableFrom is null for them).
+    not_repairable: frozenset[str] = frozenset()
 
 
 REGIMES: tuple[Regime, ...] = (
@@ -40,6 +42,8 @@ REGIMES: tuple[Regime, ...] = (
             "GENERAL": Period(repair_after_months=3, display_months=12),
             "SERIOUS": Period(repair_after_months=12, display_months=36),
         },
+        # 失信被执行人: the court that listed the defaulter takes it off (workflow.md section 3).
+        not_repairable=frozenset({"COURT_DEFAULTER"}),
     ),
 )
 
@@ -57,6 +61,15 @@ def public_until(severity: str, decided_on: date) -> tuple[date, str]:
     """The computed 公示截止期 and the regime it was computed under."""
     regime = regime_for(decided_on)
     return add_months(decided_on, regime.periods[severity].display_months), regime.name
+
+
+def repairable_from(category: str, severity: str, decided_on: date) -> date | None:
+    """The first day a repair may be granted (the minimum publication period, from the decision date, under the
+    regime in force then); None for a category a credit office cannot repair."""
+    regime = regime_for(decided_on)
+    if category in regime.not_repairable:
+        return None
+    return add_months(decided_on, regime.periods[severity].repair_after_months)
 
 
 def default_valid_until(listed_on: date) -> date:
@@ -89,3 +102,18 @@ def entry_active(as_of: date, listed_on: date, valid_until: date | None, removed
     if removed_on is not None and removed_on <= as_of:
         return False
     return valid_until is None or as_of <= valid_until
+
+
+def push_status(as_of: date, withdrawn_on: date | None, acted_on: date | None) -> str:
+    """A push's latest state on a day (workflow.md section 2): WITHDRAWN from its withdrawal on, whether answered
+    or not; else ANSWERED from the day the unit acted (`acted_on`, set when it answered); else PENDING."""
+    if withdrawn_on is not None and withdrawn_on <= as_of:
+        return "WITHDRAWN"
+    if acted_on is not None and acted_on <= as_of:
+        return "ANSWERED"
+    return "PENDING"
+
+
+def push_overdue(as_of: date, due_on: date, withdrawn_on: date | None, acted_on: date | None) -> bool:
+    """PENDING and the day is after `due_on`."""
+    return push_status(as_of, withdrawn_on, acted_on) == "PENDING" and as_of > due_on

@@ -29,4 +29,26 @@ CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.keyId IS UNI
 CREATE CONSTRAINT access_event_id IF NOT EXISTS FOR (e:AccessEvent) REQUIRE e.eventId IS UNIQUE;
 CREATE INDEX access_event_subject IF NOT EXISTS FOR (e:AccessEvent) ON (e.subject, e.at);
 CREATE INDEX lookup_pattern IF NOT EXISTS FOR (l:Lookup) ON (l.credentialId, l.pattern);
+CREATE CONSTRAINT lookup_counter IF NOT EXISTS FOR (c:LookupCounter) REQUIRE (c.credentialId, c.pattern) IS UNIQUE;
 CREATE INDEX security_event_at IF NOT EXISTS FOR (s:SecurityEvent) ON (s.at);
+
+// Mutations (workflow.md section 5): idempotency keys, unique per credential.
+CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (k:IdempotencyKey) REQUIRE (k.credentialId, k.key) IS UNIQUE;
+
+// Credit repair and objections (workflow.md sections 3 and 4).
+CREATE CONSTRAINT repair_application_id IF NOT EXISTS FOR (a:RepairApplication) REQUIRE a.applicationId IS UNIQUE;
+CREATE CONSTRAINT objection_id IF NOT EXISTS FOR (o:Objection) REQUIRE o.objectionId IS UNIQUE;
+CREATE INDEX objection_target IF NOT EXISTS FOR (o:Objection) ON (o.targetId);
+// The rectification gate of a repair decision finds the events naming the record.
+CREATE INDEX event_record IF NOT EXISTS FOR (e:Event) ON (e.recordId);
+
+// The joint-punishment loop (workflow.md sections 1 and 2): pushes to units, their inboxes, and the poll of
+// changes that delivers them to subscribers.
+CREATE CONSTRAINT push_id IF NOT EXISTS FOR (p:Push) REQUIRE p.pushId IS UNIQUE;
+CREATE INDEX push_unit IF NOT EXISTS FOR (p:Push) ON (p.unitUscc, p.pushedOn);
+CREATE INDEX push_changed_at IF NOT EXISTS FOR (p:Push) ON (p.changedAt);
+
+// Dashboards (workflow.md section 6, graph/dashboard.py): the whole country's pushes up to a day and applications
+// filed in a period (records by month use record_decided_on, entries list_entry_listed_on).
+CREATE INDEX push_pushed_on IF NOT EXISTS FOR (p:Push) ON (p.pushedOn);
+CREATE INDEX repair_application_applied_on IF NOT EXISTS FOR (a:RepairApplication) ON (a.appliedOn);

@@ -25,6 +25,12 @@ from api.errors import Conflict, Unavailable
 from graph.driver import Graph, NOT_ANSWERING
 
 T = TypeVar("T")
+# How long the driver retries a mutation's transaction (deadlocks, a leader change, Neo4j restarting) before the
+# client is told UNAVAILABLE: well within the request deadline (CREDITFILE_REQUEST_TIMEOUT_SECONDS, 30 s).
+WRITE_RETRY_SECONDS = 10.0
+# Neo4j stopped the transaction itself (its timeout, or the database shutting down while it waited for a lock):
+# nothing was written, and the same call can be made again.
+STOPPED = ("TransactionTimedOut", "Transaction.LockClientStopped", "Transaction.Terminated")
 Work = Callable[[AsyncManagedTransaction], Awaitable[dict[str, Any]]]
 
 
@@ -53,12 +59,13 @@ async def rows(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[di
 async def transaction(graph: Graph, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
     """`work` in one managed write transaction; Neo4j away → Unavailable (nothing was written)."""
     try:
-        async with graph.driver.session(database=graph.database) as session:
+        async with graph.driver.session(database=graph.database,
+                                        max_transaction_retry_time=WRITE_RETRY_SECONDS) as session:
             return await session.execute_write(work)
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
         raise Unavailable(NOT_ANSWERING) from exc
     except Neo4jError as exc:
-        if exc.is_retryable() or "TransactionTimedOut" in (exc.code or ""):
+        if exc.is_retryable() or any(reason in (exc.code or "") for reason in STOPPED):
             raise Unavailable("Neo4j could not complete the write now; retry with the same idempotencyKey") from exc
         raise
 
@@ -82,9 +89,11 @@ async def idempotent(graph: Graph, credential_id: str, mutation: str, key: str, 
 
     try:
         return await transaction(graph, run)
-    except ConstraintError:
-        # A concurrent request with the same key committed first: answer as its retry would be answered.
-        found = await transaction(graph, lambda tx: rows(tx, "idempotency_key_lookup", credentialId=credential_id,
+    except (ConstraintError, Conflict):
+        # A concurrent request with the same key committed first: answer as its retry would be answered. Either
+        # both reached the key (ConstraintError), or this one waited on the target's lock and then found it
+        # changed by the other (the mutation's own CONFLICT): then it is that request's retry, not a rival.
+        found = await transaction(graph, lambda tx: rows(tx, "idempotency_key_peek", credentialId=credential_id,
                                                           key=key))
         if not found:
             raise

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import access
+from graph import access, loop, repair
 from graph.access import RecordQuery, SubjectKey
 from graph.driver import Graph
 
@@ -64,6 +64,15 @@ class Loaders:
             grouped(lambda as_of, keys: access.risk_inputs(g, as_of, keys)))
         self.leader_flags: DataLoader[tuple[date, str], list] = DataLoader(
             grouped(lambda as_of, usccs: access.leader_flags(g, as_of, usccs)))
+        # Pushes (api/types/push.py): by pushId, and every push of a list entry.
+        self.push = DataLoader(lambda ids: loop.pushes_by_id(g, list(ids)))
+        self.pushes_of_entry = DataLoader(lambda ids: loop.pushes_of_entries(g, list(ids)))
+        # Repair applications and objections (api/types/repair.py): by record, by (RECORD|ENTRY, target id), by id.
+        self.repair_applications = DataLoader(lambda ids: repair.applications_of_records(g, list(ids)))
+        self.objections: DataLoader[tuple[str, str], list] = DataLoader(
+            grouped(lambda kind, ids: repair.objections_of_targets(g, kind, ids)))
+        self.repair_application = DataLoader(lambda ids: repair.applications_by_id(g, list(ids)))
+        self.objection = DataLoader(lambda ids: repair.objections_by_id(g, list(ids)))
 
 
 async def _same_for_all(result: Awaitable[V], count: int) -> list[V]:

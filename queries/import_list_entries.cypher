@@ -6,6 +6,8 @@ OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber}) USING INDEX sp:Person
 WITH row, coalesce(so, sp) AS subject
 MERGE (e:ListEntry {entryId: row.entryId})
 SET e += row.props
+// An entry ended early through the API (a repair, an upheld objection) stays ended when the row gives no date.
+SET e.removedOn = coalesce(e.removedOn, e.endedEarlyOn)
 WITH row, subject, e
 CALL (e, subject) {
   MATCH (e)<-[old:LIST_ENTRY]-(previous) WHERE previous <> subject

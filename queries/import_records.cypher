@@ -6,6 +6,8 @@ OPTIONAL MATCH (sp:Person {idNumber: row.subjectIdNumber}) USING INDEX sp:Person
 WITH row, coalesce(so, sp) AS subject
 MERGE (r:Record {recordId: row.recordId})
 SET r += row.props
+// A repair granted or an objection upheld through the API (api/repair.py) stands when the row gives no date.
+SET r.repairedOn = coalesce(r.repairedOn, r.repairGrantedOn), r.revokedOn = coalesce(r.revokedOn, r.revocationUpheldOn)
 WITH row, subject, r
 CALL (r, subject) {
   MATCH (r)<-[old:RECORD]-(previous) WHERE previous <> subject

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from graph import exchange
 
-ORG_A = "914403001922038216"  # 华为技术有限公司
-ORG_B = "91110000600037341L"
-ORG_FUJIAN = "91350100M0001TGQXM"  # real, fails its check: kept and flagged
+# Invented codes with right check characters (make_uscc), never a real company's: tests give them penalties.
+ORG_A = "91440300MA0CF0A11H"  # 深圳示例通信技术有限公司, as A of tests/scenario.py
+ORG_B = "91110000MA0CF0B18W"
+ORG_UNKNOWN = "91330201MA0CF0U199"  # in no test folder
+ORG_FLAGGED = "91350100MA0CF0F130"  # well-formed, fails its check: kept and flagged
 PERSON_A = "11010519491231002X"
 PERSON_B = "440524188001010014"
 PERSON_C = "360426199101010071"
@@ -32,8 +34,8 @@ def base_files() -> dict[str, list[dict]]:
     """Two organisations, three persons, roles: the references most rows need."""
     return {
         "organisations.csv": [
-            {"uscc": ORG_A, "name": "华为技术有限公司", "established_on": "1987-09-15"},
-            {"uscc": ORG_B, "name": "北京测试有限公司"},
+            {"uscc": ORG_A, "name": "深圳示例通信技术有限公司", "established_on": "1987-09-15"},
+            {"uscc": ORG_B, "name": "北京示例测试有限公司"},
         ],
         "persons.csv": [
             {"id_number": PERSON_A, "name": "张三"},

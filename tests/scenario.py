@@ -1,6 +1,7 @@
 """A small hand-built credit graph with known answers on known dates, imported through the real importer.
 
-Organisations A (华为技术有限公司), B, C, D, E; persons P1 张三, P2 李四, P3 王五.
+Organisations A (深圳示例通信技术有限公司), B, C, D, E; persons P1 张三, P2 李四, P3 王五. The organisations are
+invented, with checksum-valid codes of no real company: the scenario gives them penalties.
 - P1 was A's legal representative 2015-01-01 … 2022-12-31, P2 is since 2023-01-01; P1 leads B; P3 is C's
   principal; P2 is an executive of D; A holds 60% of D; P1 holds all of E.
 - A's records: R1 SERIOUS 2022-06-01 (public until 2025-06-01); R2 GENERAL 2024-03-01 naming P3; R3 MINOR
@@ -18,8 +19,8 @@ from pathlib import Path
 from graph.ingest import Importer
 from tests.exchange_folder import write_folder
 
-A, B, C, D, E = ("914403001922038216", "91110000600037341L", "91310110666007217T", "91330201MA282UF146",
-                 "91330401MA28ADM67R")
+A, B, C, D, E = ("91440300MA0CF0A11H", "91110000MA0CF0B18W", "91310110MA0CF0C148", "91330201MA0CF0D10X",
+                 "91330401MA0CF0E17K")
 P1, P2, P3 = "11010519491231002X", "440524188001010014", "360426199101010071"
 
 
@@ -30,9 +31,9 @@ def rec(record_id: str, severity: str, decided: str, subject: str = A, **extra) 
 
 FILES = {
     "organisations.csv": [
-        {"uscc": A, "name": "华为技术有限公司"}, {"uscc": B, "name": "北京测试科技有限公司"},
-        {"uscc": C, "name": "上海示例贸易有限公司"}, {"uscc": D, "name": "宁波港口物流有限公司"},
-        {"uscc": E, "name": "嘉兴电子科技有限公司"},
+        {"uscc": A, "name": "深圳示例通信技术有限公司"}, {"uscc": B, "name": "北京示例测试科技有限公司"},
+        {"uscc": C, "name": "上海示例贸易有限公司"}, {"uscc": D, "name": "宁波示例港口物流有限公司"},
+        {"uscc": E, "name": "嘉兴示例电子科技有限公司"},
     ],
     "persons.csv": [{"id_number": P1, "name": "张三"}, {"id_number": P2, "name": "李四"},
                     {"id_number": P3, "name": "王五"}],

@@ -75,7 +75,7 @@ async def test_dates_that_are_not_strings_or_not_days(graph) -> None:
 
 
 async def test_a_well_formed_day_is_taken(world) -> None:
-    assert (await data(world, ORG_ON, d="2024-02-29"))["organisation"]["name"] == "华为技术有限公司"
+    assert (await data(world, ORG_ON, d="2024-02-29"))["organisation"]["name"] == "深圳示例通信技术有限公司"
 
 
 # 2. Forged cursors, on every field that takes one.

@@ -30,18 +30,18 @@ async def world(graph, tmp_path):
 
 
 async def test_screen_answers_in_order_with_flags(world) -> None:
-    result = (await data(world, SCREEN, usccs=[C, "91440300192203821O", B, "91330201MA282UF14X", A],
+    result = (await data(world, SCREEN, usccs=[C, "91440300MA0CF0A11O", B, "91330201MA0CF0D10Y", A],
                          ids=[P1, "110105194912310021", "E0000000"], asOf="2025-03-01"))["screen"]
-    assert [r["query"] for r in result] == [C, "91440300192203821O", B, "91330201MA282UF14X", A, P1,
+    assert [r["query"] for r in result] == [C, "91440300MA0CF0A11O", B, "91330201MA0CF0D10Y", A, P1,
                                             "110105194912310021", "E0000000"]
     c, bad, b, unknown, a, p1, bad_id, nobody = result
     assert c["found"] and c["risk"]["level"] == "RED" and c["activeListEntries"] == [{"entryId": "L3"}]
     assert sorted(m["measure"]["code"] for m in c["measures"]) == ["M-BID-BAN", "M-WAGE"]
     assert bad["found"] is False and bad["flags"][0].startswith("malformed USCC: character 18 is 'O'")
     assert b["found"] and any("its legal representative 张三 answers (measure 八) for an active BLACKLIST entry of "
-                              "华为技术有限公司" in f for f in b["flags"])
+                              "深圳示例通信技术有限公司" in f for f in b["flags"])
     assert unknown["found"] is False and "check character does not verify" in unknown["flags"][0]
-    assert a["found"] and a["subject"]["name"] == "华为技术有限公司"
+    assert a["found"] and a["subject"]["name"] == "深圳示例通信技术有限公司"
     assert p1["found"] and p1["risk"]["level"] == "RED" and any("BLACKLIST entry L1" in f for f in p1["flags"])
     assert bad_id["found"] is False and "check character of this number is 'X'" in bad_id["flags"][0]
     assert nobody == {"query": "E0000000", "found": False, "subject": None, "risk": None, "activeListEntries": [],
@@ -63,14 +63,14 @@ async def test_screening_1000_codes_takes_a_fixed_number_of_round_trips(world) -
 async def test_search_chinese_names_and_exact_uscc(world) -> None:
     query = """query($t: String!, $k: SubjectKind) { search(text: $t, kind: $k, first: 5) {
         totalCount edges { score node { __typename name } } } }"""
-    found = (await data(world, query, t="华为"))["search"]
-    assert found["edges"][0]["node"] == {"__typename": "Organisation", "name": "华为技术有限公司"}
+    found = (await data(world, query, t="通信"))["search"]
+    assert found["edges"][0]["node"] == {"__typename": "Organisation", "name": "深圳示例通信技术有限公司"}
     scores = [e["score"] for e in found["edges"]]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
     people = (await data(world, query, t="王五", k="PERSON"))["search"]
     assert [e["node"]["name"] for e in people["edges"]] == ["王五"]
     exact = (await data(world, query, t=B.lower()))["search"]
-    assert exact["totalCount"] == 1 and exact["edges"][0]["node"]["name"] == "北京测试科技有限公司"
+    assert exact["totalCount"] == 1 and exact["edges"][0]["node"]["name"] == "北京示例测试科技有限公司"
     odd = (await data(world, query, t='科技 AND (" OR'))["search"]  # Lucene syntax is taken literally
     assert odd["totalCount"] >= 1
 

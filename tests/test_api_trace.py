@@ -100,10 +100,10 @@ async def test_neighbourhood_respects_relations_dates_and_limit(world) -> None:
     a = await node_id(world, A)
     everything = (await data(world, NEIGHBOURHOOD, id=a, depth=1, asOf="2024-05-01"))["neighbourhood"]
     labels = {n["label"] for n in everything["nodes"]}
-    assert {"华为技术有限公司", "李四", "宁波港口物流有限公司", "ADMIN_PENALTY R1", "BLACKLIST L1"} <= labels
+    assert {"深圳示例通信技术有限公司", "李四", "宁波示例港口物流有限公司", "ADMIN_PENALTY R1", "BLACKLIST L1"} <= labels
     assert "张三" not in labels  # his role ended in 2022
     roles = (await data(world, NEIGHBOURHOOD, id=a, depth=1, rel=["LEGAL_REPRESENTATIVE"], asOf="2022-08-01"))
-    assert {n["label"] for n in roles["neighbourhood"]["nodes"]} == {"华为技术有限公司", "张三"}
+    assert {n["label"] for n in roles["neighbourhood"]["nodes"]} == {"深圳示例通信技术有限公司", "张三"}
     small = (await data(world, NEIGHBOURHOOD, id=a, depth=2, asOf="2024-05-01", limit=3))["neighbourhood"]
     assert len(small["nodes"]) == 3 and small["truncated"] is True
     assert "limit must be between 1 and 2000, not 0" in (await errors(world, NEIGHBOURHOOD, id=a, limit=0))[0]
@@ -117,7 +117,7 @@ async def test_shortest_paths_in_time_and_none(world) -> None:
     a, e = await node_id(world, A), await node_id(world, E)
     then = (await data(world, PATHS, **{"from": a, "to": e, "asOf": "2022-08-01"}))["shortestPaths"]
     assert [(p["length"], [n["label"] for n in p["nodes"]]) for p in then] == [
-        (2, ["华为技术有限公司", "张三", "嘉兴电子科技有限公司"])]
+        (2, ["深圳示例通信技术有限公司", "张三", "嘉兴示例电子科技有限公司"])]
     assert [x["label"] for x in then[0]["edges"]] == ["法定代表人", "持股 100%"]
     # from 2023 张三 no longer leads A: no route of two hops is left
     now = (await data(world, PATHS, **{"from": a, "to": e, "asOf": "2024-05-01", "max": 2}))["shortestPaths"]
@@ -137,7 +137,7 @@ async def test_all_shortest_paths_are_given(graph, tmp_path) -> None:
     result, stats = await execute(graph, PATHS, **{"from": b, "to": e, "asOf": "2024-05-01"})
     paths = result.data["shortestPaths"]
     assert sorted([n["label"] for n in p["nodes"]] for p in paths) == [
-        ["北京测试科技有限公司", "张三", "嘉兴电子科技有限公司"], ["北京测试科技有限公司", "王五", "嘉兴电子科技有限公司"]]
+        ["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"], ["北京示例测试科技有限公司", "王五", "嘉兴示例电子科技有限公司"]]
     assert {p["length"] for p in paths} == {2}
     before = (await data(graph, PATHS, **{"from": b, "to": e, "asOf": "2019-06-01"}))["shortestPaths"]
-    assert [[n["label"] for n in p["nodes"]] for p in before] == [["北京测试科技有限公司", "张三", "嘉兴电子科技有限公司"]]
+    assert [[n["label"] for n in p["nodes"]] for p in before] == [["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import signal
 import subprocess
@@ -58,6 +59,19 @@ async def test_cli_exit_status_and_summary(graph, tmp_path: Path) -> None:
     assert done.returncode == 1
     lines = (tmp_path / "rejects.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "file,line,column,value,reason" and len(lines) == 25
+
+
+async def test_cli_counts_every_row_of_a_file_refused_at_its_header(graph, tmp_path: Path) -> None:
+    generate(tmp_path, orgs=5, seed=1)
+    (tmp_path / "roles.csv").write_text("id_number,uscc,start_on\n1,2,3\n4,5,6\n\n7,8,9\n", encoding="utf-8")
+    done = cli("import", str(tmp_path), "--rejects", str(tmp_path / "rejects.csv"))
+    assert done.returncode == 1
+    assert "3 rejected rows" in done.stderr  # the report has one line for the three
+    with (tmp_path / "rejects.csv").open(encoding="utf-8", newline="") as handle:
+        _, *rows = csv.reader(handle)
+    assert [row[:4] for row in rows] == [["roles.csv", "1", "role", ""]]
+    assert rows[0][4].startswith("required column role missing from the header")
+    assert rows[0][4].endswith("no row of this file was imported (3 rows, lines 2–5)")
 
 
 def test_cli_says_in_one_line_when_neo4j_is_away(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from api import views
 from api.context import Info
 from api.cursors import node_id
 from api.types.common import Agency
@@ -16,6 +17,7 @@ from graph.access import EntryRow
 from graph.rules import entry_active
 
 if TYPE_CHECKING:
+    from api.types.push import Push
     from api.types.record import CreditRecord
     from api.types.subject import Subject
 
@@ -51,6 +53,12 @@ class ListEntry(Node):
     async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
+    @strawberry.field(description="True on the file's date while an objection against it is under review.")
+    async def under_objection(self, info: Info) -> bool:
+        from api.types.repair import under_objection
+
+        return await under_objection(info, "ENTRY", self.entry_id, self.as_of)
+
     @strawberry.field
     async def based_on(self, info: Info) -> Annotated["CreditRecord", strawberry.lazy("api.types.record")] | None:
         from api.types.record import CreditRecord
@@ -58,6 +66,14 @@ class ListEntry(Node):
         if not self.row.recordId:
             return None
         found = await info.context.loaders.record.load((self.as_of, self.row.recordId))
-        if found is None or found[0].status is None:
-            return None
+        if found is None or not views.record_view(info.context.principal, found[1].key).shows(
+                found[0].status, found[0].authorityUscc):
+            return None  # not decided yet on the date, or not in the caller's view (api/views.py)
         return CreditRecord.from_row(found[0], self.as_of)
+
+    @strawberry.field(description="The pushes made for this entry (visible to the listing authority, INVESTIGATOR "
+                                  "and ADMIN).")
+    async def pushes(self, info: Info) -> list[Annotated["Push", strawberry.lazy("api.types.push")]]:
+        from api.loop import entry_pushes
+
+        return await entry_pushes(info, self.row, self.as_of)

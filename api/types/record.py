@@ -13,10 +13,12 @@ from api.types.common import Agency
 from api.types.enums import AccountabilityBasis, RecordCategory, RecordStatus, Severity
 from api.types.subject import Node, load_subject
 from graph.access import OrganisationRow, PersonRow, RecordRow
+from graph.rules import repairable_from
 
 if TYPE_CHECKING:
     from api.types.organisation import Organisation
     from api.types.person import Person
+    from api.types.repair import Objection, RepairApplication
     from api.types.subject import Subject
 
 BASIS_OF_ROLE = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,
@@ -82,6 +84,33 @@ class CreditRecord(Node):
         found += [Accountability.of(person, self, people.org, AccountabilityBasis.NAMED_RESPONSIBLE)
                   for person, _ in people.responsible]
         return found
+
+    # Repair and objections (api/types/repair.py): each field its own loader, so a file that does not ask for them
+    # costs nothing more.
+    @strawberry.field(description="True on the file's date while an objection against it is under review (shown as "
+                                  "disputed, 标注).")
+    async def under_objection(self, info: Info) -> bool:
+        from api.types.repair import under_objection
+
+        return await under_objection(info, "RECORD", self.record_id, self.as_of)
+
+    @strawberry.field
+    async def objections(self, info: Info) -> list[Annotated["Objection", strawberry.lazy("api.types.repair")]]:
+        from api.types.repair import record_objections
+
+        return await record_objections(info, self.record_id, self.row.authorityUscc, self.as_of)
+
+    @strawberry.field
+    async def repair_applications(self, info: Info) -> list[
+            Annotated["RepairApplication", strawberry.lazy("api.types.repair")]]:
+        from api.types.repair import record_applications
+
+        return await record_applications(info, self.record_id, self.row.authorityUscc, self.as_of)
+
+    @strawberry.field(description="The first day a repair may be granted; null when a credit office cannot repair it "
+                                  "(court defaulters).")
+    def repairable_from(self) -> date | None:
+        return repairable_from(self.row.category, self.row.severity, self.row.decidedOn)
 
 
 @strawberry.type

@@ -1,0 +1,36 @@
+// WRITE
+// initiateListing (workflow.md section 1): the entry, linked from its subject ($subjectKey: USCC or pid) and to
+// the record it rests on; one push per measure of the catalogue whose list type is the entry's, whose domain is
+// empty or the entry's and which names an implementer USCC, each with a PUNISHMENT_INITIATED event in the
+// subject's history. Ids of pushes and events: creation milliseconds and 60 random bits (sortable by time).
+OPTIONAL MATCH (so:Organisation {uscc: $subjectKey}) WHERE $subjectKind = 'ORGANISATION'
+OPTIONAL MATCH (sp:Person {pid: $subjectKey}) WHERE $subjectKind = 'PERSON'
+WITH coalesce(so, sp) AS s
+WHERE s IS NOT NULL
+CREATE (s)-[:LIST_ENTRY]->(e:ListEntry {entryId: $entryId, listType: $listType, domain: $domain,
+  listedOn: $listedOn, validUntil: $validUntil, validUntilBasis: $validUntilBasis, reason: $reason,
+  authorityName: $authorityName, authorityUscc: $authorityUscc, recordId: $recordId, subjectKind: $subjectKind,
+  subjectId: $subjectId, createdAt: datetime()})
+WITH s, e
+CALL (e) {
+  MATCH (r:Record {recordId: $recordId})
+  CREATE (e)-[:BASED_ON]->(r)
+}
+CALL (s, e) {
+  MATCH (m:Measure)
+  WHERE m.listType = e.listType AND coalesce(m.domain, '') IN ['', e.domain] AND coalesce(m.implementerUscc, '') <> ''
+  WITH s, e, m ORDER BY m.code
+  CREATE (e)-[:PUSH]->(p:Push {
+    pushId: 'P-' + toString(timestamp()) + '-' + toUpper(left(replace(randomUUID(), '-', ''), 16)),
+    entryId: e.entryId, measureCode: m.code, unitName: coalesce(m.implementerName, m.implementerUscc),
+    unitUscc: m.implementerUscc, subjectKind: e.subjectKind, subjectId: e.subjectId, pushedOn: $pushedOn,
+    dueOn: $dueOn, changedAt: datetime()})
+  CREATE (s)-[:EVENT]->(:Event {
+    eventId: 'E-' + toString(timestamp()) + '-' + toUpper(left(replace(randomUUID(), '-', ''), 16)),
+    eventType: 'PUNISHMENT_INITIATED', occurredOn: $pushedOn, dueOn: $dueOn, entryId: e.entryId,
+    measureCode: m.code, agencyName: $authorityName, agencyUscc: $authorityUscc,
+    details: '推送至 ' + p.unitName + '（' + p.unitUscc + '）：' + coalesce(m.name, m.code),
+    subjectKind: e.subjectKind, subjectId: e.subjectId})
+  RETURN collect(p {.*}) AS pushes
+}
+RETURN e {.*} AS entry, pushes

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench-import bench-api bench-trace bench-dashboard bench-repair clean
+.PHONY: install run test bench-import bench-api bench-trace bench-loop bench-dashboard bench-repair clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ bench-api: install
 
 bench-trace: install
 	$(BIN)/python -m benchmarks.bench_trace $(ARGS)
+
+bench-loop: install
+	$(BIN)/python -m benchmarks.bench_loop $(ARGS)
 
 bench-repair: install
 	$(BIN)/python -m benchmarks.bench_repair $(ARGS)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from api.auth import Role
 from api.context import Context
@@ -211,12 +212,23 @@ async def guard_enumeration(context: Context, numbers: list[str]) -> None:
 
 
 class AccessLogExtension(SchemaExtension):
-    """Writes the request's reads in one transaction, before the answer leaves."""
+    """Writes the request's reads in one transaction, before the answer leaves; for a subscription, each result's
+    reads before that result leaves."""
 
     async def on_execute(self) -> AsyncIterator[None]:
         yield
+        await self.write(self.execution_context.result)
+
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:  # type: ignore[override]
+        # A subscription's results are sent one by one, long after on_execute (which saw only its start).
+        ctx = self.execution_context
+        if ctx.graphql_document is not None and ctx.operation_type is OperationType.SUBSCRIPTION:
+            await self.write(result)
+            ctx.context.reads.clear()
+        yield
+
+    async def write(self, result: Any) -> None:
         context: Context = self.execution_context.context
-        result = self.execution_context.result
         data = result.data if result is not None else None
         served = {(e.subject, e.operation, e.purpose): e for e, path in context.reads if _served(data, path)}
         if not served:
@@ -235,7 +247,7 @@ class AccessLogExtension(SchemaExtension):
                 result.data = None
                 result.errors = [GraphQLError(
                     "the access log cannot be written now, so nothing is answered; retry shortly",
-                    original_error=Unavailable(str(exc)))]
+                    original_error=Unavailable(str(exc)), extensions={"code": Unavailable.code})]
 
 
 def _served(data: Any, path: tuple) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 
 import settings
+from api.auth import Role
 from api.context import Info
 from api.cursors import check_first
 from api.dates import shown, today
@@ -209,11 +210,29 @@ async def entry_pushes(info: Info, entry: EntryRow, as_of: date) -> list[Push]:
     """ListEntry.pushes: for the authority that listed the entry, INVESTIGATOR and ADMIN (the roles: views.RULES);
     the pushes made by the file's date."""
     principal = info.context.principal
-    if principal.role.value == "AUTHORITY" and entry.authorityUscc != principal.agency_uscc:
+    if principal.role is Role.AUTHORITY and entry.authorityUscc != principal.agency_uscc:
         raise Forbidden(f"pushes of entry {entry.entryId} are for the authority that listed it, INVESTIGATOR or "
                         "ADMIN")
     rows = await info.context.loaders.pushes_of_entry.load(entry.entryId)
     return [Push.from_row(r, as_of) for r in rows if r.pushedOn <= as_of]
+
+
+async def push_node(info: Info, push_id: str, as_of: date) -> Push | None:
+    """node(id:) of a Push: for the unit it is addressed to, the authority that listed its entry, INVESTIGATOR and
+    ADMIN; None for anyone else, as for an id that names nothing."""
+    row = await info.context.loaders.push.load(push_id)
+    if row is None:
+        return None
+    principal = info.context.principal
+    if principal.role is Role.UNIT and row.unitUscc != principal.agency_uscc:
+        return None
+    if principal.role is Role.AUTHORITY:
+        found = await info.context.loaders.entry.load(row.entryId)
+        if found is None or found[0].authorityUscc != principal.agency_uscc:
+            return None
+    elif principal.role not in (Role.UNIT, Role.INVESTIGATOR, Role.ADMIN):
+        return None
+    return Push.from_row(row, as_of)
 
 
 async def inbox(info: Info, statuses: list[PushStatus] | None, overdue_only: bool | None, as_of: date | None,

@@ -26,7 +26,7 @@ from api.types.repair import (TARGET_KINDS, ApplicationStatus, Decision, Objecti
                               RepairApplicationEdge, RepairDecisionInput, RepairInput, cursor_of, decode_cursor,
                               page_info)
 from graph import repair, rules, writes
-from graph.access import EntryRow, RecordRow, build
+from graph.access import RecordRow, build
 from graph.repair import ApplicationRow, ObjectionRow, PageQuery
 
 MAX_TEXT = 5000  # characters of a commitment, grounds or reason

@@ -14,7 +14,7 @@ from api.cursors import check_first, decode_offset, encode, parse_node_id
 from api.dates import shown, today
 from api.errors import UserError
 from api import views
-from api.loop import LoopQuery
+from api.loop import LoopQuery, push_node
 from api.repair import RepairQuery
 from api.trace import ExploreQuery
 from api.types.access import AccessQuery
@@ -90,6 +90,8 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
             return ListEntry.from_row(found[0], as_of)
         if type_name in ("RepairApplication", "Objection"):
             return await repair_node(info, type_name, key, as_of)
+        if type_name == "Push":
+            return await push_node(info, key, as_of)
         raise UserError(f"id: {shown(id)} is not an id given out by this API")
 
     @strawberry.field

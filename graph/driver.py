@@ -81,13 +81,15 @@ def _native(value: Any) -> Any:
 class Graph:
     """Runs named queries; READ ones with READ routing, WRITE ones with WRITE routing."""
 
-    def __init__(self, driver: AsyncDriver, database: str | None = None, causal_reads: bool = True):
+    def __init__(self, driver: AsyncDriver, database: str | None = None, causal_reads: bool = True,
+                 bounded: bool = True):
         self.driver = driver
         self.database = database or settings.neo4j().database
         # Causal reads (bookmarks) make a read see this process's earlier writes on any cluster member: the
         # importer needs that. The API only reads, and skipping bookmarks saves about 1 ms per round trip.
         self.causal_reads = causal_reads
-        self.tx_timeout = settings.app().neo4j_tx_timeout_seconds
+        # Requests get the transaction timeout; the importer's large batches (bounded=False) run as long as they need.
+        self.tx_timeout = settings.app().neo4j_tx_timeout_seconds if bounded else None
 
     async def run(self, query: Query, **params: Any) -> list[dict[str, Any]]:
         """Rows as plain dicts; `Unavailable` (a client error: retry later) when Neo4j cannot answer in time."""
@@ -140,12 +142,13 @@ class Graph:
         await self.driver.verify_connectivity()
 
 
-def _refusal(code: str, timeout: float) -> str:
+def _refusal(code: str, timeout: float | None) -> str:
+    limit = f"{timeout:g} s" if timeout is not None else "the time Neo4j allows"  # unbounded: the server's limit
     if "TransactionTimedOut" in code:
-        return (f"The query took longer than {timeout:g} s and was stopped; ask for less (a smaller depth or page) "
+        return (f"The query took longer than {limit} and was stopped; ask for less (a smaller depth or page) "
                 "or try again later.")
     if any(stopped in code for stopped in _STOPPED):
-        return (f"Neo4j stopped the query before it finished (past {timeout:g} s, or restarting); try again later "
+        return (f"Neo4j stopped the query before it finished (past {limit}, or restarting); try again later "
                 "or ask for less.")
     return BUSY
 

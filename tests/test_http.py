@@ -304,6 +304,8 @@ SLOW_CYPHER = Query(name="test_slow_count", mode=Mode.READ,
 
 async def test_neo4j_stops_a_query_past_the_transaction_timeout(graph, configure) -> None:
     configure(CREDITFILE_NEO4J_TX_TIMEOUT_SECONDS=0.5)
+    with TestClient(create_app(apply_schema=False)) as client:
+        assert client.app.state.graph.tx_timeout == 0.5  # the served graph passes the setting with each query
     for causal_reads in (False, True):  # auto-commit session.run, and execute_query
         slow = Graph(graph.driver, causal_reads=causal_reads)
         started = time.monotonic()

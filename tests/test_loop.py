@@ -491,3 +491,47 @@ async def test_only_a_unit_subscribes(world) -> None:
     assert len(results) == 1 and results[0].errors[0].extensions["code"] == "FORBIDDEN"
     assert "pushes is for UNIT" in results[0].errors[0].message
     assert not context.push_feed.subscribers
+
+
+async def test_a_push_is_a_node_for_those_who_may_see_it(world) -> None:
+    from api.cursors import node_id
+
+    made = await list_a(world)
+    push = next(p for p in made["pushes"] if p["unit"]["uscc"] == w.U1)
+    query = """query($id: ID!) { node(id: $id) { id ... on Push { pushId measure { code } } } }"""
+    for who in (w.UNIT1, w.AUTHORITY, w.INVESTIGATOR, w.ADMIN):
+        got = (await ok(world, query, who, id=node_id("Push", push["pushId"])))["node"]
+        assert got == {"id": node_id("Push", push["pushId"]), "pushId": push["pushId"], "measure": {"code": "M-BID"}}
+    for who in (w.UNIT2, w.OTHER_AUTHORITY, w.PUBLIC):
+        assert (await ok(world, query, who, id=node_id("Push", push["pushId"])))["node"] is None
+
+
+async def test_a_file_read_through_the_inbox_or_a_subscription_is_logged(world) -> None:
+    """Pushes name subjects; their file content read through an inbox or a live push is a read of the file
+    (access.md), logged before that answer or that push leaves."""
+    feed = PushFeed(Graph(world.driver, causal_reads=False), poll_seconds=0.05)
+    context = new_context(Graph(world.driver, causal_reads=False), w.UNIT1)
+    context.push_feed = feed
+    results: asyncio.Queue = asyncio.Queue()
+    live = "subscription { pushes { pushId subject { name listEntries { entryId } } } }"
+
+    async def consume() -> None:
+        async for result in await SCHEMA.subscribe(live, context_value=context):
+            await results.put(result)
+
+    task = asyncio.create_task(consume())
+    try:
+        while not feed.subscribers:
+            await asyncio.sleep(0.01)
+        await list_a(world)
+        got = await asyncio.wait_for(results.get(), 3)
+        assert got.errors is None and got.data["pushes"]["subject"]["listEntries"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    query = "{ inbox { edges { node { pushId subject { name riskLevel { level } } } } } }"
+    assert (await ok(world, query, w.UNIT1))["inbox"]["edges"]
+    logged = (await world.driver.execute_query(
+        "MATCH (e:AccessEvent {subject: $s}) RETURN e.operation AS op, e.agencyUscc AS by ORDER BY op",
+        s=f"ORGANISATION:{w.A}")).records
+    assert [(r["op"], r["by"]) for r in logged] == [("inbox", w.U1), ("pushes", w.U1)]

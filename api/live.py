@@ -84,35 +84,48 @@ class PushFeed:
                 pass
 
     async def _run(self) -> None:
+        failing = False
         while self.subscribers:
             try:
                 await self.poll()
+                if failing:
+                    log.warning("push poll works again; changes made meanwhile are delivered now")
+                    failing = False
                 await asyncio.sleep(self.poll_seconds)
-            except UNAVAILABLE as exc:
-                log.warning("push poll failed, retrying in %s s: %s", RETRY_SECONDS, exc)
+            except UNAVAILABLE as exc:  # the cursor stays: what changes meanwhile is read once Neo4j answers
+                if not failing:
+                    log.warning("push poll failed, retrying every %s s: %s", RETRY_SECONDS, exc)
+                    failing = True
                 await asyncio.sleep(RETRY_SECONDS)
-            except asyncio.CancelledError:
-                raise
             except Exception:  # a defect of ours: keep serving the others, say so in the log
                 log.exception("push poll failed")
                 await asyncio.sleep(RETRY_SECONDS)
 
     async def poll(self) -> None:
+        """One look at the graph: what changed since the last one, and what committed late within `overlap`
+        before it (read in full only if it was not delivered yet: under load the window holds thousands)."""
         assert self._cursor is not None
         units = sorted({s.unit for s in self.subscribers})
-        now, rows = await loop.changed(self.graph, self._cursor - self.overlap, units)
+        changes = await loop.poll(self.graph, self._cursor, self._cursor - self.overlap, units)
         self.polls += 1
+        late = [push_id for push_id, at in changes.recent if (push_id, at) not in self._delivered]
+        rows = changes.fresh
+        if late:
+            rows = [r for r in await loop.pushes_by_id(self.graph, late) if r is not None] + rows
         for row in rows:
-            assert row.changedAt is not None
-            if (row.pushId, row.changedAt) in self._delivered:
-                continue
-            self._delivered[(row.pushId, row.changedAt)] = row.changedAt
-            for subscriber in self.subscribers:
-                if subscriber.unit == row.unitUscc and row.changedAt >= subscriber.since:
-                    self._hand(subscriber, row)
-        self._cursor = max(self._cursor, now)
+            self._deliver(row)
+        self._cursor = max(self._cursor, changes.now)
         horizon = self._cursor - self.overlap
         self._delivered = {k: at for k, at in self._delivered.items() if at > horizon}
+
+    def _deliver(self, row: PushRow) -> None:
+        assert row.changedAt is not None
+        if (row.pushId, row.changedAt) in self._delivered:
+            return
+        self._delivered[(row.pushId, row.changedAt)] = row.changedAt
+        for subscriber in self.subscribers:
+            if subscriber.unit == row.unitUscc and row.changedAt >= subscriber.since:
+                self._hand(subscriber, row)
 
     @staticmethod
     def _hand(subscriber: Subscriber, row: PushRow) -> None:

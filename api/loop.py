@@ -61,19 +61,18 @@ def not_after_today(name: str, day: date, now: date) -> None:
         raise UserError(f"{name}: {day} is after today ({now}, China Standard Time); give a day that has come")
 
 
-def check_basis(found: list[dict], record_id: str, kind: str, subject_id: str, subject_key: str,
-                listed_on: date) -> None:
-    """basedOnRecordId: a record of the same subject, ACTIVE on listedOn (workflow.md section 1)."""
-    if not found:
+def check_basis(found: dict, record_id: str, subject_id: str, listed_on: date) -> None:
+    """basedOnRecordId: a record of the same subject, ACTIVE on listedOn (workflow.md section 1); `found` is what
+    listing_create saw of it."""
+    basis = found["basis"]
+    if basis is None:
         raise UserError(f"basedOnRecordId: there is no record {shown(record_id)}; give the recordId of a record "
                         "of the listed subject, or leave it out")
-    row = found[0]
-    subject = row["subject"] or {}
-    same = row["subjectKind"] == kind and subject_key in (subject.get("uscc"), subject.get("pid"))
-    if not same:
+    if not found["basisOfSubject"]:
         raise UserError(f"basedOnRecordId: record {record_id} is not a record of {subject_id}; a listing rests on a "
                         "record of the subject it lists")
-    status = row["record"]["status"]
+    status = rules.record_status(listed_on, basis["decidedOn"], basis["publicUntil"], basis["repairedOn"],
+                                 basis["revokedOn"])
     if status != "ACTIVE":
         why = "not decided yet" if status is None else status
         raise UserError(f"basedOnRecordId: record {record_id} is {why} on listedOn {listed_on}; a listing rests on "
@@ -109,20 +108,19 @@ async def initiate_listing(info: Info, input: InitiateListingInput) -> ListingPa
     entry_id, made = loop.new_id("L"), {}
 
     async def work(tx) -> dict[str, Any]:
-        found = await writes.rows(tx, "subject_exists", subjectKind=kind, subjectId=subject_id)
-        if not found or found[0]["subjectKey"] is None:
-            what = "organisation with USCC" if kind == "ORGANISATION" else "person with ID number"
-            raise NotFound(f"subject: no {what} {subject_id} in the credit file; check the code")
-        subject_key = found[0]["subjectKey"]
-        if record_id is not None:
-            check_basis(await writes.rows(tx, "records_by_id", recordIds=[record_id], asOf=input.listed_on),
-                        record_id, kind, subject_id, subject_key, input.listed_on)
+        # One statement makes everything; the checks on what it found (the subject, the basis record) follow, and
+        # a refusal rolls it all back.
         rows = await writes.rows(
-            tx, "listing_create", entryId=entry_id, subjectKind=kind, subjectKey=subject_key, subjectId=subject_id,
+            tx, "listing_create", entryId=entry_id, subjectKind=kind, subjectId=subject_id,
             listType=input.list_type.value, domain=domain, listedOn=input.listed_on, validUntil=valid_until,
             validUntilBasis="SOURCE" if input.valid_until else "DEFAULT_3_YEARS", reason=reason,
             authorityName=principal.agency_name, authorityUscc=principal.agency_uscc, recordId=record_id,
             pushedOn=day, dueOn=loop.due_on(day, settings.app().feedback_days))
+        if not rows:
+            what = "organisation with USCC" if kind == "ORGANISATION" else "person with ID number"
+            raise NotFound(f"subject: no {what} {subject_id} in the credit file; check the code")
+        if record_id is not None:
+            check_basis(rows[0], record_id, subject_id, input.listed_on)
         made.update(rows[0])
         return {"entryId": entry_id, "pushIds": [p["pushId"] for p in rows[0]["pushes"]]}
 
@@ -173,16 +171,22 @@ async def give_feedback(info: Info, input: FeedbackInput) -> Push:
     made: dict = {}
 
     async def work(tx) -> dict[str, Any]:
-        found = await writes.rows(tx, "push_lock", pushId=push_id)
-        if not found:
+        # The answer is written in the statement that takes the lock (one round trip less); the checks below run
+        # on the state before it, and a refusal rolls the transaction back, the answer with it.
+        note, case = values["note"], values["caseReference"]
+        rows = await writes.rows(tx, "push_answer", pushId=push_id, outcome=input.outcome.value,
+                                 actedOn=input.acted_on, note=note, caseReference=case, unitName=principal.agency_name,
+                                 unitUscc=principal.agency_uscc, reportedOn=day,
+                                 details="；".join(x for x in (input.outcome.value, case and f"案号 {case}", note) if x))
+        if not rows:
             raise NotFound(f"pushId: there is no push {shown(push_id)}; take pushIds from inbox or the pushes "
                            "subscription")
-        push = loop.push_row(found[0]["push"])
+        push = loop.push_row(rows[0]["before"])
         if push.unitUscc != principal.agency_uscc:
             raise Forbidden(f"giveFeedback: push {push_id} is addressed to another unit; a unit answers the pushes "
                             "addressed to its own agency")
-        note = text("note", input.note, MAX_NOTE, required=False)
-        case = text("caseReference", input.case_reference, MAX_CASE_REFERENCE, required=False)
+        text("note", note, MAX_NOTE, required=False)
+        text("caseReference", case, MAX_CASE_REFERENCE, required=False)
         if input.acted_on < push.pushedOn:
             raise UserError(f"actedOn: {input.acted_on} is before the push was made ({push.pushedOn}); give the day "
                             "the unit acted on it")
@@ -190,10 +194,6 @@ async def give_feedback(info: Info, input: FeedbackInput) -> Push:
         if push.answeredAt is not None:
             raise Conflict(f"push {push_id} was already answered ({push.outcome}, acted on {push.actedOn}); a push "
                            "answers once (to repeat a call, send it with its first idempotencyKey)")
-        details = "；".join(x for x in (input.outcome.value, case and f"案号 {case}", note) if x)
-        rows = await writes.rows(tx, "push_answer", pushId=push_id, outcome=input.outcome.value,
-                                 actedOn=input.acted_on, note=note, caseReference=case, unitName=principal.agency_name,
-                                 unitUscc=principal.agency_uscc, reportedOn=day, details=details)
         made.update(rows[0])
         return {"pushId": push_id}
 

@@ -114,10 +114,23 @@ async def clock(graph: Graph) -> datetime:
     return (await graph.run(queries.get("database_clock")))[0]["now"]
 
 
+@dataclass(frozen=True)
+class Changes:
+    now: datetime  # the database's clock at the poll
+    fresh: list[PushRow]  # changed after the cursor, oldest change first
+    recent: list[tuple[str, datetime]]  # (pushId, changedAt) changed in the window before the cursor
+
+
+async def poll(graph: Graph, cursor: datetime, since: datetime, units: list[str]) -> Changes:
+    """Pushes to `units` changed after `cursor` (in full) and in (`since`, `cursor`] (their keys only)."""
+    row = (await graph.run(queries.get("pushes_changed"), cursor=cursor, since=since, units=units))[0]
+    return Changes(row["now"], [push_row(p) for p in row["fresh"]], [(k[0], k[1]) for k in row["recent"]])
+
+
 async def changed(graph: Graph, since: datetime, units: list[str]) -> tuple[datetime, list[PushRow]]:
     """(the database's clock, pushes to `units` changed after `since`, oldest change first)."""
-    rows = await graph.run(queries.get("pushes_changed"), since=since, units=units)
-    return rows[0]["now"], [push_row(p) for p in rows[0]["pushes"]]
+    changes = await poll(graph, since, since, units)
+    return changes.now, changes.fresh
 
 
 async def push_imported_entries(graph: Graph, day: date, feedback_days: int,

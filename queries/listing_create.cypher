@@ -1,12 +1,17 @@
 // WRITE
-// initiateListing (workflow.md section 1): the entry, linked from its subject ($subjectKey: USCC or pid) and to
-// the record it rests on; one push per measure of the catalogue whose list type is the entry's, whose domain is
-// empty or the entry's and which names an implementer USCC, each with a PUNISHMENT_INITIATED event in the
-// subject's history. Ids of pushes and events: creation milliseconds and 60 random bits (sortable by time).
-OPTIONAL MATCH (so:Organisation {uscc: $subjectKey}) WHERE $subjectKind = 'ORGANISATION'
-OPTIONAL MATCH (sp:Person {pid: $subjectKey}) WHERE $subjectKind = 'PERSON'
-WITH coalesce(so, sp) AS s
-WHERE s IS NOT NULL
+// initiateListing (workflow.md section 1) in one statement: the entry, linked from its subject (an organisation by
+// USCC, a person by ID number, a resident ID first) and to the record it rests on; one push per measure of the
+// catalogue whose list type is the entry's, whose domain is empty or the entry's and which names an implementer
+// USCC, each with a PUNISHMENT_INITIATED event in the subject's history. Returns nothing for an unknown subject,
+// and the basis record's dates and owner: api/loop.py refuses on them, rolling the whole transaction back.
+// Ids of pushes and events: creation milliseconds and 60 random bits (they sort by time).
+CALL () {
+  MATCH (o:Organisation {uscc: $subjectId}) WHERE $subjectKind = 'ORGANISATION'
+  RETURN o AS s
+  UNION
+  MATCH (p:Person {idNumber: $subjectId}) WHERE $subjectKind = 'PERSON'
+  RETURN p AS s ORDER BY p.idType = 'RESIDENT_ID' DESC LIMIT 1
+}
 CREATE (s)-[:LIST_ENTRY]->(e:ListEntry {entryId: $entryId, listType: $listType, domain: $domain,
   listedOn: $listedOn, validUntil: $validUntil, validUntilBasis: $validUntilBasis, reason: $reason,
   authorityName: $authorityName, authorityUscc: $authorityUscc, recordId: $recordId, subjectKind: $subjectKind,
@@ -33,4 +38,6 @@ CALL (s, e) {
     subjectKind: e.subjectKind, subjectId: e.subjectId})
   RETURN collect(p {.*}) AS pushes
 }
-RETURN e {.*} AS entry, pushes
+OPTIONAL MATCH (r:Record {recordId: $recordId})<-[:RECORD]-(owner)
+RETURN e {.*} AS entry, pushes, coalesce(owner = s, false) AS basisOfSubject,
+  r {.decidedOn, .publicUntil, .repairedOn, .revokedOn} AS basis

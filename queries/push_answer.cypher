@@ -1,7 +1,12 @@
 // WRITE
-// giveFeedback (workflow.md section 2): the unit's answer on the push, changedAt for the poller, and two events in
-// the subject's history: PUNISHMENT_RESPONDED on the day the unit acted, PUNISHMENT_FEEDBACK on the day it reported.
+// giveFeedback (workflow.md section 2) in one statement: take the write lock on the push (answers racing on it
+// wait here, then read the winner's committed answer), keep its state before, write the unit's answer with
+// changedAt for the poller, and two events in the subject's history: PUNISHMENT_RESPONDED on the day the unit
+// acted, PUNISHMENT_FEEDBACK on the day it reported. api/loop.py refuses on the state before; a refusal rolls the
+// whole transaction back, this write with it.
 MATCH (p:Push {pushId: $pushId})<-[:PUSH]-(:ListEntry)<-[:LIST_ENTRY]-(s)
+SET p._lock = true
+WITH p, s, p {.*} AS before
 SET p.answeredAt = datetime(), p.outcome = $outcome, p.actedOn = $actedOn, p.note = $note,
     p.caseReference = $caseReference, p.answeredByName = $unitName, p.answeredByUscc = $unitUscc,
     p.changedAt = datetime()
@@ -16,4 +21,4 @@ CREATE (s)-[:EVENT]->(:Event {
   eventType: 'PUNISHMENT_FEEDBACK', occurredOn: $reportedOn, entryId: p.entryId, measureCode: p.measureCode,
   agencyName: $unitName, agencyUscc: $unitUscc, details: $details, subjectKind: p.subjectKind,
   subjectId: p.subjectId})
-RETURN p {.*} AS push
+RETURN before, p {.*} AS push

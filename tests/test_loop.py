@@ -471,15 +471,19 @@ async def test_a_subscriber_gets_its_units_pushes_made_and_withdrawn(world) -> N
 
 
 async def test_the_poller_delivers_a_late_commit_once(world) -> None:
-    """A change whose commit lands after a poll that already passed its changedAt is still delivered, once."""
+    """A change whose commit lands after a poll already passed its changedAt (a slow transaction) is still
+    delivered, once, though every later poll within the overlap sees it again."""
     feed = PushFeed(Graph(world.driver, causal_reads=False), poll_seconds=0.05)
     async with feed.subscription(w.U1) as queue:
-        # A push whose changedAt is a second old when it becomes visible, as a slow transaction's would be.
-        await list_a(world)
-        await world.driver.execute_query("MATCH (p:Push {unitUscc: $u}) SET p.changedAt = datetime() - "
-                                         "duration({seconds: 1})", u=w.U1)
+        since = next(iter(feed.subscribers)).since
+        await asyncio.sleep(0.5)
+        late = since + timedelta(milliseconds=100)
+        assert feed._cursor > late  # polls have passed that moment
+        await world.driver.execute_query(
+            "CREATE (:Push {pushId: 'P-LATE', entryId: 'L-X', measureCode: 'M-BID', unitUscc: $u, pushedOn: date(), "
+            "dueOn: date(), changedAt: $at})", u=w.U1, at=late)
         first = await asyncio.wait_for(queue.get(), 3)
-        assert first.unitUscc == w.U1
+        assert (first.pushId, first.changedAt) == ("P-LATE", late)
         await asyncio.sleep(0.5)  # several more polls over the same window
         assert queue.empty()
 

@@ -42,12 +42,16 @@ def listing(key: str) -> dict:
 
 @contextmanager
 def server(uri: str, workers: int = 1, **settings: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """A uvicorn process (or a parent with `workers` children) serving the app on a free port, on Neo4j `uri`."""
+    """A server process (or, with `workers`, `creditfile serve --workers N`: a parent and its N children) serving
+    the app on a free port, on Neo4j `uri`."""
     port = local.free_port()
     env = {**os.environ, "NEO4J_URI": uri, "CREDITFILE_RATE_LIMIT": "100000",
            "CREDITFILE_PUBLIC_RATE_LIMIT": "100000", **settings}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-                             "--workers", str(workers), "--log-level", "warning"], env=env)
+    # `creditfile serve` itself when several workers are asked for (the issue's words), else uvicorn quietly.
+    command = ([sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)] if workers > 1
+               else [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
+                     "--log-level", "warning"])
+    proc = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

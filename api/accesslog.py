@@ -10,6 +10,7 @@ that write fails the request fails with UNAVAILABLE and no data.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -28,6 +29,7 @@ from api.views import check_purpose, maybe_await
 from graph import audit
 from graph.audit import Event
 from graph.driver import UNAVAILABLE
+from graph.identifiers import IdentifierError, parse_uscc
 
 CHINA = ZoneInfo("Asia/Shanghai")
 # Distinct numbers of one (first 6, last 4) pattern a credential may look up in 24 hours (access.md).
@@ -46,6 +48,33 @@ def note(context: Context, path: list, kind: str, key: str, operation: str, purp
     if principal.role is Role.PUBLIC or principal.owns(kind, key):
         return
     context.reads.append((Event(f"{kind}:{key}", operation, purpose), tuple(path)))
+
+
+def foresee(context: Context, usccs: list[str], operation: str) -> None:
+    """Start writing the log of reads of these organisations now, alongside resolving them (graph/audit.py
+    `Journal`); what is not served is taken out again before commit. Same rules as `note`."""
+    principal = context.principal
+    if principal.role is Role.PUBLIC:
+        return
+    events = []
+    for raw in usccs:
+        try:
+            code = parse_uscc(raw).code
+        except IdentifierError:
+            continue
+        if not principal.owns("ORGANISATION", code):
+            events.append(Event(f"ORGANISATION:{code}", operation))
+    if events:
+        journal(context).foresee(events)
+
+
+def journal(context: Context) -> audit.Journal:
+    if context.journal is None:
+        principal = context.principal
+        context.journal = audit.Journal(
+            context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
+            agency_uscc=principal.agency_uscc, credential_id=principal.credential_id)
+    return context.journal
 
 
 def note_subject(context: Context, path: list, subject: Any, operation: str) -> None:
@@ -80,6 +109,8 @@ async def note_node_id(context: Context, path: list, node_id: str, operation: st
 def _logs_result(operation: str) -> Callable:
     def wrap(resolve: Callable) -> Callable:
         async def resolver(root, info, **kwargs):
+            if "uscc" in kwargs:
+                foresee(info.context, [kwargs["uscc"]], operation)
             result = await maybe_await(resolve(root, info, **kwargs))
             if result is not None:
                 if hasattr(result, "key"):
@@ -94,6 +125,7 @@ def _logs_result(operation: str) -> Callable:
 def _logs_screening(resolve: Callable) -> Callable:
     async def resolver(root, info, **kwargs):
         await guard_enumeration(info.context, kwargs.get("idNumbers") or [])
+        foresee(info.context, kwargs.get("usccs") or [], "screen")
         results = await maybe_await(resolve(root, info, **kwargs))
         for i, result in enumerate(results):
             if result.found and result.subject is not None:
@@ -216,8 +248,17 @@ class AccessLogExtension(SchemaExtension):
     reads before that result leaves."""
 
     async def on_execute(self) -> AsyncIterator[None]:
-        yield
+        try:
+            yield
+        except BaseException:  # cancelled or failed: nothing was served, nothing is logged
+            await self._abandon()
+            raise
         await self.write(self.execution_context.result)
+
+    async def _abandon(self) -> None:
+        context: Context = self.execution_context.context
+        if context.journal is not None:
+            await asyncio.shield(context.journal.abandon())
 
     async def on_stream_result(self, result: Any) -> AsyncIterator[None]:  # type: ignore[override]
         # A subscription's results are sent one by one, long after on_execute (which saw only its start).
@@ -225,21 +266,19 @@ class AccessLogExtension(SchemaExtension):
         if ctx.graphql_document is not None and ctx.operation_type is OperationType.SUBSCRIPTION:
             await self.write(result)
             ctx.context.reads.clear()
+            ctx.context.journal = None
         yield
 
     async def write(self, result: Any) -> None:
         context: Context = self.execution_context.context
         data = result.data if result is not None else None
-        served = {(e.subject, e.operation, e.purpose): e for e, path in context.reads if _served(data, path)}
-        if not served:
+        served = list(dict.fromkeys(e for e, path in context.reads if _served(data, path)))
+        if not served and context.journal is None:
             return
-        principal = context.principal
         started = time.perf_counter()
         try:
-            await audit.write_log(
-                context.graph, at=now(), role=principal.role.value, agency_name=principal.agency_name,
-                agency_uscc=principal.agency_uscc, credential_id=principal.credential_id,
-                events=list(served.values()))
+            # One transaction: begun early if reads were foreseen, else now; it ends holding exactly `served`.
+            await journal(context).finish(served)
             context.extensions["accessLogMs"] = (time.perf_counter() - started) * 1000
         except UNAVAILABLE as exc:
             # An answer is never sent whose reads were not logged (access.md).

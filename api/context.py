@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as _Info
 
 from api.auth import PUBLIC, Principal
-from graph.audit import Event
+from graph.audit import Event, Journal
 from graph.driver import Graph
 from loaders import Loaders
 
@@ -21,12 +21,15 @@ class Context:
     graph: Graph
     loaders: Loaders
     principal: Principal = PUBLIC
-    extensions: dict = field(default_factory=dict)
-    # Filled while resolving, written by api/accesslog.py before the answer leaves (one write per request).
-    reads: list[tuple[Event, tuple]] = field(default_factory=list)  # (event, where in the response it was served)
+    extensions: dict[str, Any] = field(default_factory=dict)  # what extensions leave for each other (queryStats …)
+    # Filled while resolving, written by api/accesslog.py before the answer leaves (one write per request):
+    # (event, where in the response it was served).
+    reads: list[tuple[Event, tuple[str | int, ...]]] = field(default_factory=list)
+    # The log's transaction, begun early when a read can be foreseen from the arguments (graph/audit.py Journal).
+    journal: Journal | None = None
     # Subscriptions: the process's push poller (api/live.py), and the graphql-transport-ws connection_init payload.
     push_feed: PushFeed | None = None
-    connection_params: dict | None = None
+    connection_params: dict[str, Any] | None = None  # the client's JSON
 
 
 def new_context(graph: Graph, principal: Principal = PUBLIC) -> Context:

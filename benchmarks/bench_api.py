@@ -191,11 +191,18 @@ def main() -> None:
                 p = asyncio.run(over_http(url, lambda i: {"query": PUBLIC_FILE,
                                                           "variables": {"uscc": targets[i % len(targets)]}},
                                           args.requests, clients))
+                # The PUBLIC fields asked as UNIT: against the PUBLIC row, what the credential and the log cost.
+                u = asyncio.run(over_http(url, lambda i: {"query": PUBLIC_FILE,
+                                                          "variables": {"uscc": targets[i % len(targets)]}},
+                                          args.requests, clients, key))
                 f = asyncio.run(floor(targets, args.requests, clients))
                 print(f"{'credit file, UNIT (logged)':34} {clients:>7} {r['p50']:>8.1f} {r['p95']:>8.1f} "
                       f"{r['rps']:>8.0f} {r['trips']:>6.1f}   log write p50 {r['log_p50']:.1f} ms")
                 print(f"{'credit file fields, PUBLIC':34} {clients:>7} {p['p50']:>8.1f} {p['p95']:>8.1f} "
                       f"{p['rps']:>8.0f} {p['trips']:>6.1f}")
+                print(f"{'same fields, UNIT (logged)':34} {clients:>7} {u['p50']:>8.1f} {u['p95']:>8.1f} "
+                      f"{u['rps']:>8.0f} {u['trips']:>6.1f}   log write p50 {u['log_p50']:.1f} ms, "
+                      f"UNIT − PUBLIC p50 {u['p50'] - p['p50']:+.1f} ms")
                 print(f"{'credit file (hand-written floor)':34} {clients:>7} {f['p50']:>8.1f} {f['p95']:>8.1f} "
                       f"{f['rps']:>8.0f} {'':>6}   GraphQL/floor p50 = {r['p50'] / f['p50']:.2f}×")
             batches = [rng.sample(everyone, 1000) for _ in range(20)]

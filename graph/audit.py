@@ -6,14 +6,22 @@ process is seen by the next request in any other.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
+
+from neo4j import AsyncSession, AsyncTransaction
 
 import queries
-from graph.driver import Graph
+from graph.driver import Graph, count_round_trip
+
+log = logging.getLogger("creditfile.audit")
 
 KEY_PREFIX = "cfk"
 
@@ -108,6 +116,129 @@ async def write_log(graph: Graph, *, at: datetime, role: str, agency_name: str |
         agencyUscc=agency_uscc, credentialId=credential_id,
         events=[{"eventId": uuid.uuid4().hex, "subject": e.subject, "operation": e.operation, "purpose": e.purpose}
                 for e in events])
+
+
+_closing: set[asyncio.Future[None]] = set()  # sessions being closed after their answer left (kept from the GC)
+
+
+class Journal:
+    """One request's access log as one write transaction begun at its first foreseen read, so that writing the
+    log overlaps resolving the answer instead of following it (a separate write after execution cost a full
+    transaction, about 7 ms here, on every logged request).
+
+    `foresee` writes, in the background, the reads a request is about to make (an organisation asked for by USCC:
+    only those that exist get an event); `finish` makes the log exactly the reads served — it adds the ones not
+    foreseen, deletes the foreseen ones not served — and commits, before the answer leaves. Anything failing on
+    the way falls back to `write_log` with the served reads (the driver retries it; Neo4j away raises), so the
+    log is never short of a served read; a commit whose outcome is unknown may leave an event twice (the
+    driver cannot tell), never an event for a read that was not served.
+    """
+
+    def __init__(self, graph: Graph, *, at: datetime, role: str, agency_name: str | None, agency_uscc: str | None,
+                 credential_id: str | None):
+        self.graph = graph
+        self.at, self.role, self.credential_id = at, role, credential_id
+        self.agency_name, self.agency_uscc = agency_name, agency_uscc
+        self.written: dict[Event, str] = {}  # foreseen reads written so far → their eventId
+        self._session: AsyncSession | None = None
+        self._tx: AsyncTransaction | None = None
+        self._chain: asyncio.Task[None] | None = None  # statements run one after another on the transaction
+        self._broken = False
+
+    def _params(self, events: list[Event], keys: dict[Event, str]) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "role": self.role, "agencyName": self.agency_name,
+                "agencyUscc": self.agency_uscc, "credentialId": self.credential_id,
+                "events": [{"eventId": keys[e], "subject": e.subject, "operation": e.operation, "purpose": e.purpose}
+                           for e in events]}
+
+    def foresee(self, events: list[Event]) -> None:
+        """Start writing these reads (organisations only) without waiting; they are kept only if served."""
+        fresh = [e for e in dict.fromkeys(events) if e not in self.written and e.subject.startswith("ORGANISATION:")]
+        if not fresh:
+            return
+        keys = {e: uuid.uuid4().hex for e in fresh}
+        previous = self._chain
+
+        async def write() -> None:
+            if previous is not None:
+                await previous
+            if self._broken:
+                return
+            try:
+                if self._tx is None:
+                    self._session = self.graph.driver.session(database=self.graph.database)
+                    self._tx = await self._session.begin_transaction(timeout=self.graph.tx_timeout)
+                result = await self._tx.run(queries.get("access_log_foresee").text, self._params(fresh, keys))
+                made = {record["eventId"] async for record in result}
+                count_round_trip("access_log_foresee")
+                self.written.update({e: k for e, k in keys.items() if k in made})
+            except Exception:  # Neo4j away or refusing: `finish` writes the served reads the plain way
+                log.warning("access log: the early write failed; the log is written after the answer", exc_info=True)
+                self._broken = True
+
+        self._chain = asyncio.ensure_future(write())
+
+    async def finish(self, served: list[Event]) -> None:
+        """The log becomes exactly `served`, committed; raises when Neo4j cannot take it."""
+        try:
+            if self._chain is not None:
+                await self._chain
+            if self._tx is not None and not self._broken:
+                try:
+                    await self._settle(served)
+                    self._close_later()  # returning the connection to the pool need not delay the answer
+                    return
+                except Exception:
+                    log.warning("access log: the early transaction failed; writing it again", exc_info=True)
+                    await self.abandon()
+            if served:
+                await self._write_plainly(served)
+        finally:
+            await self.abandon()
+
+    async def _settle(self, served: list[Event]) -> None:
+        assert self._tx is not None
+        wanted = set(served)
+        missing = [e for e in served if e not in self.written]
+        extra = [{"subject": e.subject, "eventId": k} for e, k in self.written.items() if e not in wanted]
+        if missing:
+            keys = {e: uuid.uuid4().hex for e in missing}
+            await (await self._tx.run(queries.get("access_log_write").text, self._params(missing, keys))).consume()
+            count_round_trip("access_log_write")
+        if extra:
+            await (await self._tx.run(queries.get("access_log_unsay").text, events=extra,
+                                      at=self.at.isoformat())).consume()
+            count_round_trip("access_log_unsay")
+        await self._tx.commit()
+        count_round_trip("access_log_commit")
+        self._tx = None
+
+    async def _write_plainly(self, served: list[Event]) -> None:
+        await write_log(self.graph, at=self.at, role=self.role, agency_name=self.agency_name,
+                        agency_uscc=self.agency_uscc, credential_id=self.credential_id, events=served)
+
+    def _close_later(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            task = asyncio.ensure_future(session.close())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+
+    async def abandon(self) -> None:
+        """Roll back whatever was not committed (a failed or cancelled request logs nothing)."""
+        self._broken = True
+        chain, self._chain = self._chain, None
+        if chain is not None and not chain.done():
+            chain.cancel()
+            with contextlib.suppress(BaseException):
+                await chain
+        tx, session, self._tx, self._session = self._tx, self._session, None, None
+        with contextlib.suppress(Exception):
+            if tx is not None:
+                await tx.rollback()
+        with contextlib.suppress(Exception):
+            if session is not None:
+                await session.close()
 
 
 async def access_page(graph: Graph, subject: str, after: tuple[str, str] | None, limit: int) -> tuple[int, list]:

@@ -30,7 +30,7 @@ from graph.identifiers import make_resident_id, make_uscc, parse_resident_id, re
 from tests import scenario
 from tests.conftest import wipe
 from tests.gql import SCHEMA, execute
-from tests.scenario import A, C, D, E, P2, P3
+from tests.scenario import P2, P3, A, C, D, E
 
 RUN = uuid.uuid4().hex[:8]  # credential ids of this run: lookups and reads are counted per credential
 
@@ -504,15 +504,21 @@ async def events_about(world: World, subject: str) -> list[dict]:
 
 @pytest.fixture
 def log_writes(monkeypatch) -> list:
-    """The calls of graph.audit.write_log (each one write transaction), passed through."""
+    """The access log's write transactions, passed through: each call of graph.audit.write_log, and each commit
+    of a request's early-begun log transaction (graph.audit.Journal)."""
     calls = []
-    original = audit.write_log
+    original, settle = audit.write_log, audit.Journal._settle
 
     async def counted(graph, **kwargs):
         calls.append(kwargs)
         return await original(graph, **kwargs)
 
+    async def settled(journal, served):
+        calls.append({"events": served})
+        return await settle(journal, served)
+
     monkeypatch.setattr(audit, "write_log", counted)
+    monkeypatch.setattr(audit.Journal, "_settle", settled)
     return calls
 
 
@@ -710,6 +716,7 @@ async def test_an_answer_whose_reads_cannot_be_logged_is_not_sent(world, monkeyp
         raise ServiceUnavailable("the access log is down (test)")
 
     monkeypatch.setattr(audit, "write_log", down)
+    monkeypatch.setattr(audit.Journal, "_settle", down)  # the early-begun transaction fails at commit too
     query = "query($a: String!) { organisation(uscc: $a) { name } }"
     result, _ = await execute(world.graph, query, as_(world, UNIT), a=A)
     assert result.data is None
@@ -717,6 +724,50 @@ async def test_an_answer_whose_reads_cannot_be_logged_is_not_sent(world, monkeyp
     assert "retry" in result.errors[0].message
     # PUBLIC reads are not logged: they are still answered.
     assert (await _data(world, query, as_(world, PUBLIC), a=A))["organisation"]["name"] == "深圳示例通信技术有限公司"
+
+
+def journal(cid: str, graph: Graph) -> audit.Journal:
+    return audit.Journal(graph, at=datetime.now(CHINA), role="UNIT", agency_name="某某执行单位", agency_uscc=None,
+                         credential_id=cid)
+
+
+async def test_the_early_log_ends_holding_exactly_the_served_reads(world, log_writes) -> None:
+    """Reads foreseen from the arguments are written while the request resolves: a foreseen organisation that
+    does not exist gets no event, one not served is taken out again, a served one not foreseen is added, all in
+    the one transaction."""
+    cid = credential("journal")
+    nobody = make_uscc("9", "1", "440300", "99999997")
+    log = journal(cid, world.graph)
+    log.foresee([audit.Event(org(A), "screen"), audit.Event(org(C), "screen"), audit.Event(org(nobody), "screen")])
+    await asyncio.sleep(0.2)  # let the early write run
+    assert await events_of(world, cid) == set()  # not committed: nobody else sees it yet
+    await log.finish([audit.Event(org(A), "screen"), audit.Event(org(D), "screen")])
+    assert await events_of(world, cid) == {(org(A), "screen", None), (org(D), "screen", None)}
+    assert len(log_writes) == 1
+
+
+async def test_an_abandoned_early_log_leaves_nothing(world) -> None:
+    cid = credential("abandoned")
+    log = journal(cid, world.graph)
+    log.foresee([audit.Event(org(A), "organisation")])
+    await asyncio.sleep(0.2)
+    await log.abandon()  # a failed or cancelled request
+    assert await events_of(world, cid) == set()
+
+
+async def test_an_early_log_that_cannot_begin_is_written_after_the_answer(world, monkeypatch) -> None:
+    cid = credential("late")
+
+    def refuse(*args, **kwargs):
+        raise ServiceUnavailable("no session now (test)")
+
+    log = journal(cid, world.graph)
+    monkeypatch.setattr(world.graph.driver, "session", refuse)
+    log.foresee([audit.Event(org(A), "organisation")])
+    await asyncio.sleep(0.1)
+    monkeypatch.undo()
+    await log.finish([audit.Event(org(A), "organisation")])
+    assert await events_of(world, cid) == {(org(A), "organisation", None)}  # by the plain write, after
 
 
 # --- 4. Enumeration ---
@@ -815,7 +866,7 @@ async def test_concurrent_lookups_cannot_outrun_the_count(world) -> None:
     unit = as_(world, UNIT, credential_id=cid)
     numbers = same_pattern(8, sequence="083", check="2")
     results = await asyncio.gather(*[execute(world.graph, PERSON, unit, n=n) for n in numbers])
-    answered = [n for n, (result, _) in zip(numbers, results) if result.errors is None]
+    answered = [n for n, (result, _) in zip(numbers, results, strict=True) if result.errors is None]
     assert len(answered) <= 3, f"{len(answered)} numbers of one pattern answered: {answered}"
     rows, _, _ = await world.graph.driver.execute_query(
         "MATCH (l:Lookup {credentialId: $c}) RETURN count(DISTINCT l.number) AS n", c=cid)

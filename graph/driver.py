@@ -62,6 +62,14 @@ def counting(reuse: bool = False) -> Iterator[QueryStats]:
         _stats.reset(token)
 
 
+def count_round_trip(name: str) -> None:
+    """Count a round trip made on the driver directly (graph/audit.py's early-begun log transaction)."""
+    stats = _stats.get()
+    if stats is not None:
+        stats.round_trips += 1
+        stats.queries.append(name)
+
+
 def open_driver() -> AsyncDriver:
     conf = settings.neo4j()
     # Server notifications (e.g. "label does not exist" on an empty graph) are not for our users' logs.

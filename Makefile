@@ -23,7 +23,10 @@ $(STAMP): pyproject.toml package-lock.json tests/audit/package-lock.json
 run: install
 	$(BIN)/creditfile run
 
+# Style and types first (settings in pyproject.toml): they take seconds, the suite minutes.
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench-import: install

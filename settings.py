@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
+Loaded = TypeVar("Loaded", bound=BaseSettings)
 
 
 class SettingsError(RuntimeError):
@@ -83,7 +85,7 @@ class AppSettings(BaseSettings):
     jwt_audience: str | None = None
 
 
-def _load(cls: type[BaseSettings]) -> BaseSettings:
+def _load(cls: type[Loaded]) -> Loaded:
     try:
         return cls()
     except ValidationError as exc:
@@ -96,9 +98,9 @@ def _load(cls: type[BaseSettings]) -> BaseSettings:
 
 @lru_cache(maxsize=1)
 def neo4j() -> Neo4jSettings:
-    return _load(Neo4jSettings)  # type: ignore[return-value]
+    return _load(Neo4jSettings)
 
 
 @lru_cache(maxsize=1)
 def app() -> AppSettings:
-    return _load(AppSettings)  # type: ignore[return-value]
+    return _load(AppSettings)

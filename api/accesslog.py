@@ -15,33 +15,37 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, GraphQLFieldResolver, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from api.auth import Role
 from api.context import Context
 from api.cursors import parse_node_id
+from api.dates import today
 from api.errors import RateLimited, Unavailable, UserError
 from api.views import check_purpose, maybe_await
 from graph import audit
+from graph.access import EntryWithSubject, RecordWithSubject
 from graph.audit import Event
 from graph.driver import UNAVAILABLE
 from graph.identifiers import IdentifierError, parse_uscc
+from graph.rules import CHINA
 
-CHINA = ZoneInfo("Asia/Shanghai")
 # Distinct numbers of one (first 6, last 4) pattern a credential may look up in 24 hours (access.md).
 ENUMERATION_LIMIT = 3
 SUBJECT_TYPES = {"Organisation": "ORGANISATION", "Person": "PERSON"}
+# What LOGGED maps a field to: a wrapper of its resolver (installed by api/views.py inside the permission check).
+Wrap = Callable[[GraphQLFieldResolver], GraphQLFieldResolver]
 
 
 def now() -> datetime:
     return datetime.now(CHINA)
 
 
-def note(context: Context, path: list, kind: str, key: str, operation: str, purpose: str | None = None) -> None:
+def note(context: Context, path: list[str | int], kind: str, key: str, operation: str,
+         purpose: str | None = None) -> None:
     """Note a read of (kind, USCC or pid) answered at `path` of the response: not for PUBLIC, nor for a subject
     reading its own file. It is logged only if the answer there is served (not nulled by an error below it)."""
     principal = context.principal
@@ -77,13 +81,13 @@ def journal(context: Context) -> audit.Journal:
     return context.journal
 
 
-def note_subject(context: Context, path: list, subject: Any, operation: str) -> None:
+def note_subject(context: Context, path: list[str | int], subject: Any, operation: str) -> None:
     key = getattr(subject, "key", None)
     if isinstance(key, tuple):
         note(context, path, key[0], key[1], operation)
 
 
-async def note_node_id(context: Context, path: list, node_id: str, operation: str) -> None:
+async def note_node_id(context: Context, path: list[str | int], node_id: str, operation: str) -> None:
     """The subject behind a node id: itself for a subject, its subject for a record or list entry."""
     try:
         type_name, key = parse_node_id(node_id)
@@ -92,23 +96,21 @@ async def note_node_id(context: Context, path: list, node_id: str, operation: st
     if type_name in SUBJECT_TYPES:
         note(context, path, SUBJECT_TYPES[type_name], key, operation)
         return
-    found = None
+    found: RecordWithSubject | EntryWithSubject | None = None
     if type_name == "CreditRecord":
-        from api.dates import today
-
-        found = await context.loaders.record.load((today(), key))
+        found = await context.loaders.record_by_id.load((today(), key))
     elif type_name == "ListEntry":
-        found = await context.loaders.entry.load(key)
-    if found is not None and found[1] is not None:
-        kind, subject_key = found[1].key
+        found = await context.loaders.entry_by_id.load(key)
+    if found is not None:
+        kind, subject_key = found.subject.key
         note(context, path, kind, subject_key, operation)
 
 
 # --- The fields that read files, and what each one logs ---
 
-def _logs_result(operation: str) -> Callable:
-    def wrap(resolve: Callable) -> Callable:
-        async def resolver(root, info, **kwargs):
+def _logs_result(operation: str) -> Wrap:
+    def wrap(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+        async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
             if "uscc" in kwargs:
                 foresee(info.context, [kwargs["uscc"]], operation)
             result = await maybe_await(resolve(root, info, **kwargs))
@@ -122,8 +124,8 @@ def _logs_result(operation: str) -> Callable:
     return wrap
 
 
-def _logs_screening(resolve: Callable) -> Callable:
-    async def resolver(root, info, **kwargs):
+def _logs_screening(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+    async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
         await guard_enumeration(info.context, kwargs.get("idNumbers") or [])
         foresee(info.context, kwargs.get("usccs") or [], "screen")
         results = await maybe_await(resolve(root, info, **kwargs))
@@ -134,8 +136,8 @@ def _logs_screening(resolve: Callable) -> Callable:
     return resolver
 
 
-def _logs_person(resolve: Callable) -> Callable:
-    async def resolver(root, info, **kwargs):
+def _logs_person(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+    async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
         await guard_enumeration(info.context, [kwargs.get("idNumber") or ""])
         result = await maybe_await(resolve(root, info, **kwargs))
         if result is not None:
@@ -144,17 +146,17 @@ def _logs_person(resolve: Callable) -> Callable:
     return resolver
 
 
-def _logs_trace(resolve: Callable) -> Callable:
-    async def resolver(root, info, **kwargs):
+def _logs_trace(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+    async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
         result = await maybe_await(resolve(root, info, **kwargs))
         note_subject(info.context, info.path.as_list(), result.organisation, "liabilityTrace")
         return result
     return resolver
 
 
-def _logs_ids(operation: str, *arguments: str) -> Callable:
-    def wrap(resolve: Callable) -> Callable:
-        async def resolver(root, info, **kwargs):
+def _logs_ids(operation: str, *arguments: str) -> Wrap:
+    def wrap(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+        async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
             result = await maybe_await(resolve(root, info, **kwargs))
             for name in arguments:
                 await note_node_id(info.context, info.path.as_list(), kwargs[name], operation)
@@ -163,8 +165,8 @@ def _logs_ids(operation: str, *arguments: str) -> Callable:
     return wrap
 
 
-def _logs_reveal(resolve: Callable) -> Callable:
-    async def resolver(root, info, purpose: str, **kwargs):
+def _logs_reveal(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
+    async def resolver(root: Any, info: GraphQLResolveInfo[Context], purpose: str, **kwargs: Any) -> Any:
         purpose = check_purpose(purpose)
         result = await maybe_await(resolve(root, info, purpose=purpose, **kwargs))
         if result is not None:
@@ -173,28 +175,28 @@ def _logs_reveal(resolve: Callable) -> Callable:
     return resolver
 
 
-def _operation(info) -> str:
+def _operation(info: GraphQLResolveInfo[Context]) -> str:
     """The top-level field (not its alias) under which a nested field is resolved."""
     root = info.path
     while root.prev is not None:
         root = root.prev
     for selection in info.operation.selection_set.selections:
-        if getattr(selection, "alias", None) is not None and selection.alias.value == root.key:
+        if isinstance(selection, FieldNode) and selection.alias is not None and selection.alias.value == root.key:
             return selection.name.value
     return str(root.key)
 
 
-def _logs_file_field(resolve: Callable) -> Callable:
+def _logs_file_field(resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
     """A subject's file content (records, list entries, risk, measures) read wherever the subject was reached —
     through search, a legal representative, a graph node: the read is logged under the top-level field."""
-    async def resolver(root, info, **kwargs):
+    async def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
         result = await maybe_await(resolve(root, info, **kwargs))
         note_subject(info.context, info.path.as_list(), root, _operation(info))
         return result
     return resolver
 
 
-LOGGED: dict[str, Callable[[Callable], Callable]] = {
+LOGGED: dict[str, Wrap] = {
     "Subject.records": _logs_file_field,
     "Subject.listEntries": _logs_file_field,
     "Subject.riskLevel": _logs_file_field,
@@ -260,7 +262,7 @@ class AccessLogExtension(SchemaExtension):
         if context.journal is not None:
             await asyncio.shield(context.journal.abandon())
 
-    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
         # A subscription's results are sent one by one, long after on_execute (which saw only its start).
         ctx = self.execution_context
         if ctx.graphql_document is not None and ctx.operation_type is OperationType.SUBSCRIPTION:
@@ -289,7 +291,7 @@ class AccessLogExtension(SchemaExtension):
                     original_error=Unavailable(str(exc)), extensions={"code": Unavailable.code})]
 
 
-def _served(data: Any, path: tuple) -> bool:
+def _served(data: Any, path: tuple[str | int, ...]) -> bool:
     """Whether the response holds a value at `path` (a field nulled by an error was not served)."""
     for step in path:
         if isinstance(data, dict) and isinstance(step, str):

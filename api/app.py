@@ -9,23 +9,31 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+from cross_web import (  # strawberry's own refusal type (its view raises and catches it)
+    AsyncHTTPRequestAdapter,
+    HTTPException,
+)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from cross_web import HTTPException  # strawberry's own refusal type (its view raises and catches it)
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 import settings
 from api import http, logs, pages
-from api.auth import PUBLIC, AuthMiddleware, Authenticator
+from api.auth import PUBLIC, Authenticator, AuthMiddleware
 from api.context import Context, new_context
 from api.errors import ClientError, code_of
 from api.live import PushFeed
@@ -47,11 +55,11 @@ DEFAULT_QUERY = """# Welcome to creditfile. Press ▶ to run.
 """
 
 
-class TransportWS(BaseGraphQLTransportWSHandler):
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws, closing the connection with a reason when the credential of `connection_init` is
     refused: 4401 (not a live credential), 1013 (Neo4j does not answer: try again later)."""
 
-    async def handle_connection_init(self, message) -> None:  # type: ignore[override]
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
             await super().handle_connection_init(message)
         except ClientError as exc:
@@ -59,25 +67,25 @@ class TransportWS(BaseGraphQLTransportWSHandler):
             await self.websocket.close(code=code, reason=str(exc).encode()[:120].decode(errors="ignore"))
 
 
-class CreditfileGraphQL(GraphQL):
+class CreditfileGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, our offline GraphiQL page, and GraphQL over HTTP's rules: a strict
     JSON body, application/graphql-response+json on request, and an HTTP status that follows the errors' codes."""
 
     graphql_transport_ws_handler_class = TransportWS
 
-    def __init__(self, graph_of: Callable[[Request], Graph], **kwargs):
+    def __init__(self, graph_of: Callable[[Request | WebSocket], Graph], **kwargs: Any):
         # Subscriptions speak graphql-transport-ws only (the contract's protocol).
         super().__init__(build_schema(), subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,), **kwargs)
         self._graph_of = graph_of
         self._authenticator: Authenticator | None = None
 
-    async def get_context(self, request, response) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The principal was set by api.auth.AuthMiddleware; PUBLIC when no credential was sent.
         context = new_context(self._graph_of(request), getattr(request.state, "principal", PUBLIC))
         context.push_feed = getattr(request.app.state, "push_feed", None)
         return context
 
-    async def on_ws_connect(self, context: Context):  # type: ignore[override]
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A credential in the connection_init payload, {"Authorization": "Bearer …"} (browsers cannot set the
         upgrade's headers), replaces the upgrade's; refused as the header would be (TransportWS closes)."""
         params = context.connection_params or {}
@@ -92,7 +100,7 @@ class CreditfileGraphQL(GraphQL):
         page = Path(__file__).with_name("graphiql.html").read_text(encoding="utf-8")
         return HTMLResponse(page.replace("__DEFAULT_QUERY__", json.dumps(DEFAULT_QUERY)))
 
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await super().__call__(scope, receive, send)
         request = Request(scope, receive)
@@ -103,7 +111,8 @@ class CreditfileGraphQL(GraphQL):
             response = Response(http.error_body(exc.reason, "BAD_USER_INPUT"), exc.status_code, media_type=media)
         await response(scope, receive, send)
 
-    async def parse_http_body(self, request) -> GraphQLRequestData:  # type: ignore[override]
+    async def parse_http_body(
+            self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method != "POST":
             return await super().parse_http_body(request)
         data = json_object(request.content_type, await request.get_body())
@@ -113,7 +122,7 @@ class CreditfileGraphQL(GraphQL):
         return GraphQLRequestData(query=data.get("query"), variables=data.get("variables"),
                                   operation_name=data.get("operationName"), extensions=data.get("extensions"))
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         response = await super().get_sub_response(request)
         response.media_type = http.response_media_type(request.headers.get("accept"))
         request.state.graphql_response = response  # for process_result, which sets its status
@@ -132,7 +141,8 @@ class CreditfileGraphQL(GraphQL):
             response.headers["Retry-After"] = str(retry_after)
         return body
 
-    def create_response(self, response_data, sub_response: Response) -> Response:  # type: ignore[override]
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = sub_response.media_type or http.JSON
         return response
@@ -141,7 +151,7 @@ class CreditfileGraphQL(GraphQL):
 HINT = 'send a JSON object such as {"query": "{ __typename }", "variables": {}}'
 
 
-def json_object(content_type: str | None, body: bytes) -> dict:
+def json_object(content_type: str | None, body: bytes) -> dict[str, Any]:
     """A POST body as GraphQL over HTTP has it, UTF-8 JSON holding an object; else 415 or 400 saying what to send."""
     media, params = parse_content_type(content_type or "")
     if media.lower() != http.JSON:
@@ -172,7 +182,8 @@ def _is_utf8(charset: str) -> bool:
 
 def refused_before_execution(result: ExecutionResult) -> bool:
     """Parse, validation and variable errors, and refusals in place of execution: they carry no path."""
-    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
 
 
 def result_status(result: ExecutionResult, strict: bool) -> tuple[int, int | None]:

@@ -16,12 +16,13 @@ import time
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jwt
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import settings
 from api.errors import ClientError, RateLimited, Unauthenticated, Unavailable
@@ -104,7 +105,7 @@ class JwtVerifier:
     """Signed tokens from an identity provider, verified against a JWKS (a file or a URL) with PyJWT."""
 
     # Asymmetric algorithms only: a token signed with a shared secret ("HS256") or none is never taken.
-    ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
+    ALGORITHMS: ClassVar[list[str]] = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 
     def __init__(self, source: str, issuer: str, audience: str):
         self.issuer, self.audience = issuer, audience
@@ -139,7 +140,7 @@ class Authenticator:
     jwt_verifier: JwtVerifier | None = None
 
     @classmethod
-    def from_settings(cls, graph: Graph) -> "Authenticator":
+    def from_settings(cls, graph: Graph) -> Authenticator:
         conf = settings.app()
         verifier = None
         if conf.jwks:
@@ -239,12 +240,12 @@ class AuthMiddleware:
     """Pure ASGI: sets `scope["state"]["principal"]` for /graphql requests (HTTP and WebSocket upgrade),
     or answers the refusal itself."""
 
-    def __init__(self, app, path: str = "/graphql"):
+    def __init__(self, app: ASGIApp, path: str = "/graphql"):
         self.app, self.path = app, path
         self._auth: Authenticator | None = None
         self._limiter: RateLimiter | None = None
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket") or scope["path"].rstrip("/") != self.path:
             return await self.app(scope, receive, send)
         if self._auth is None:
@@ -259,17 +260,18 @@ class AuthMiddleware:
             self._limiter.check(principal, address)
         except Unauthenticated as exc:
             # A failed credential counts against the address, so guessing keys is rate-limited too.
+            refusal: ClientError = exc
             try:
                 self._limiter.check(PUBLIC, address)
             except RateLimited as limited:
-                exc = limited  # type: ignore[assignment]
-            return await self._refuse(scope, receive, send, exc)
+                refusal = limited
+            return await self._refuse(scope, receive, send, refusal)
         except ClientError as exc:
             return await self._refuse(scope, receive, send, exc)
         scope.setdefault("state", {})["principal"] = principal
         return await self.app(scope, receive, send)
 
-    async def _refuse(self, scope, receive, send, exc: ClientError) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, exc: ClientError) -> None:
         if scope["type"] == "websocket":  # refuse the upgrade; the close code tells the client why
             await send({"type": "websocket.close", "code": 4401 if exc.code == "UNAUTHENTICATED" else 4429})
             return

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 import settings
 from graph import local
+from graph.rules import CHINA
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="creditfile: the shared public credit file on Neo4j.")
+if TYPE_CHECKING:
+    from graph.driver import Graph
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="creditfile: the shared public credit file on Neo4j.")
 neo4j_app = typer.Typer(no_args_is_help=True, help="A local Neo4j from the official Maven Central jars.")
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True)
@@ -20,13 +30,13 @@ console = Console(stderr=True)
 DataOpt = typer.Option(None, "--data", help="Data folder of the instance (default .creditfile/neo4j-data).")
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 @neo4j_app.command("start")
-def neo4j_start(port: int = typer.Option(7687, help="Bolt port."), data: Path = DataOpt) -> None:
+def neo4j_start(port: int = typer.Option(7687, help="Bolt port."), data: Path | None = DataOpt) -> None:
     """Start Neo4j in the background; returns once Bolt answers and prints its URI."""
     try:
         instance = local.start(port=port, data=data)
@@ -36,14 +46,14 @@ def neo4j_start(port: int = typer.Option(7687, help="Bolt port."), data: Path = 
 
 
 @neo4j_app.command("stop")
-def neo4j_stop(data: Path = DataOpt) -> None:
+def neo4j_stop(data: Path | None = DataOpt) -> None:
     """Stop the Neo4j serving this data folder."""
     if not local.stop(data):
         console.print(f"no Neo4j running on {data or local.default_data_dir()}")
 
 
 @neo4j_app.command("status")
-def neo4j_status(data: Path = DataOpt) -> None:
+def neo4j_status(data: Path | None = DataOpt) -> None:
     """Say whether a Neo4j serves this data folder (exit 3 when none does)."""
     instance = local.status(data)
     if instance is None:
@@ -119,21 +129,18 @@ def run(
 
 def _demo_key() -> str:
     """A fresh ADMIN key for the demo (each `make run` makes one; `creditfile keys list` shows them)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from graph import audit
 
     _, token = _with_graph(lambda graph: audit.create_key(
         graph, role="ADMIN", name="make run demo", agency_name=None, agency_uscc=None, region=None,
-        subject_kind=None, subject_id=None, now=datetime.now(ZoneInfo("Asia/Shanghai"))))
+        subject_kind=None, subject_id=None, now=datetime.now(CHINA)))
     return token
 
 
 @app.command("import")
 def import_(
     folder: Path = typer.Argument(..., help="A folder of exchange-format CSV files."),
-    rejects: Path = typer.Option(None, help="Where to write the rejects report (default FOLDER/rejects.csv)."),
+    rejects: Path | None = typer.Option(None, help="Where to write the rejects report (default FOLDER/rejects.csv)."),
     batch_size: int = typer.Option(10_000, min=1, max=100_000, help="Rows per write transaction."),
 ) -> None:
     """Import an exchange folder; exit 0 when no row was rejected, 1 otherwise."""
@@ -165,12 +172,12 @@ keys_app = typer.Typer(no_args_is_help=True, help="API keys: made, listed and re
 app.add_typer(keys_app, name="keys")
 
 
-def _with_graph(work):
+def _with_graph(work: Callable[[Graph], Awaitable[T]]) -> T:
     """Run `work(graph)` against NEO4J_URI (or the local default) and close the driver."""
     from graph import schema as graph_schema
     from graph.driver import UNAVAILABLE, Graph, open_driver
 
-    async def go():
+    async def go() -> T:
         driver = open_driver()
         try:
             await graph_schema.apply(driver)
@@ -189,15 +196,12 @@ def _with_graph(work):
 def keys_create(
     role: str = typer.Option(..., help="UNIT, INVESTIGATOR, AUTHORITY, DASHBOARD, SUBJECT or ADMIN."),
     name: str = typer.Option(..., help="A label, e.g. '苏州市财政局 采购系统'."),
-    agency_name: str = typer.Option(None, help="The agency the key acts for (UNIT, AUTHORITY, INVESTIGATOR)."),
-    agency_uscc: str = typer.Option(None, help="The agency's USCC."),
-    region: str = typer.Option(None, help="A GB/T 2260 code prefix bounding dashboards (DASHBOARD, AUTHORITY)."),
-    subject: str = typer.Option(None, help="SUBJECT keys: the USCC or ID number whose own file it reads."),
+    agency_name: str | None = typer.Option(None, help="The agency the key acts for (UNIT, AUTHORITY, INVESTIGATOR)."),
+    agency_uscc: str | None = typer.Option(None, help="The agency's USCC."),
+    region: str | None = typer.Option(None, help="A GB/T 2260 code prefix bounding dashboards (DASHBOARD, AUTHORITY)."),
+    subject: str | None = typer.Option(None, help="SUBJECT keys: the USCC or ID number whose own file it reads."),
 ) -> None:
     """Make a key. Prints its id on the first line and the key alone on the last: it is shown only once."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from api.auth import Role, check_combination, subject_kind_of
     from graph import audit
 
@@ -213,14 +217,16 @@ def keys_create(
     if not name.strip():
         fail("--name: give the key a label that says who uses it")
 
-    async def work(graph):
-        kind = subject_kind_of(subject) if subject else None
-        if subject and await audit.subject_key(graph, kind, subject) is None:
-            fail(f"--subject: no {'organisation' if kind == 'ORGANISATION' else 'person'} {subject} in the credit "
-                 "file; a SUBJECT key needs a subject that exists")
+    async def work(graph: Graph) -> tuple[str, str]:
+        kind = None
+        if subject:
+            kind = subject_kind_of(subject)
+            if await audit.subject_key(graph, kind, subject) is None:
+                fail(f"--subject: no {'organisation' if kind == 'ORGANISATION' else 'person'} {subject} in the "
+                     "credit file; a SUBJECT key needs a subject that exists")
         return await audit.create_key(graph, role=role_.value, name=name.strip(), agency_name=agency_name,
                                       agency_uscc=agency_uscc, region=region, subject_kind=kind, subject_id=subject,
-                                      now=datetime.now(ZoneInfo("Asia/Shanghai")))
+                                      now=datetime.now(CHINA))
 
     key_id, token = _with_graph(work)
     print(key_id)
@@ -244,12 +250,9 @@ def keys_list() -> None:
 @keys_app.command("revoke")
 def keys_revoke(key_id: str = typer.Argument(..., help="The key's id (first line of `keys create`).")) -> None:
     """Revoke a key: refused from the next request on, in every server process."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from graph import audit
 
-    revoked = _with_graph(lambda graph: audit.revoke_key(graph, key_id.strip(), datetime.now(ZoneInfo("Asia/Shanghai"))))
+    revoked = _with_graph(lambda graph: audit.revoke_key(graph, key_id.strip(), datetime.now(CHINA)))
     if revoked is None:
         fail(f"no API key with id {key_id!r}; `creditfile keys list` shows them")
     print(f"{key_id} revoked at {revoked}")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from api.dates import ISO_DAY, shown
 from api.errors import UserError
 from api.types.enums import AccountabilityBasis
+from graph.access import RecordCursor
 
 MAX_FIRST = 100
 # Our cursors and ids are a few dozen characters; anything far longer is not one of ours.
@@ -18,7 +21,7 @@ MAX_OFFSET = 2**31 - 1
 ACCOUNTABILITY_BASES = {basis.value for basis in AccountabilityBasis}  # the third value of an accountability cursor
 
 
-def encode(values: list) -> str:
+def encode(values: Sequence[object]) -> str:
     plain = [v.isoformat() if isinstance(v, date) else v for v in values]
     return base64.urlsafe_b64encode(json.dumps(plain, ensure_ascii=False).encode()).decode().rstrip("=")
 
@@ -27,8 +30,9 @@ def _not_a_cursor(cursor: str) -> UserError:
     return UserError(f"after: {shown(cursor)} is not a cursor of this list; pass an endCursor from pageInfo")
 
 
-def decode_values(cursor: str) -> list:
-    """The JSON list inside a cursor; UserError for anything else (forged, truncated, from another API)."""
+def decode_values(cursor: str) -> list[Any]:
+    """The JSON list inside a cursor, its items as JSON gives them (the caller checks them); UserError for anything
+    else (forged, truncated, from another API)."""
     if len(cursor) > MAX_OPAQUE:
         raise _not_a_cursor(cursor)
     try:
@@ -41,7 +45,7 @@ def decode_values(cursor: str) -> list:
     return values
 
 
-def decode_record_cursor(cursor: str | None) -> tuple | None:
+def decode_record_cursor(cursor: str | None) -> RecordCursor | None:
     """A records cursor is [decidedOn, recordId] or [decidedOn, recordId, basis], all strings."""
     if cursor is None:
         return None
@@ -50,9 +54,10 @@ def decode_record_cursor(cursor: str | None) -> tuple | None:
             and values[1] and (len(values) == 2 or values[2] in ACCOUNTABILITY_BASES)):
         raise _not_a_cursor(cursor)
     try:
-        return (date.fromisoformat(values[0]), *values[1:])
+        day = date.fromisoformat(values[0])
     except ValueError:  # 2024-02-30
         raise _not_a_cursor(cursor) from None
+    return (day, values[1]) if len(values) == 2 else (day, values[1], values[2])
 
 
 def decode_offset(cursor: str | None) -> int:

@@ -1,19 +1,18 @@
-"""Calendar days of the API: the strict `Date` scalar (YYYY-MM-DD only) and `today()`, the day in China."""
+"""Calendar days of the API: the strict `Date` scalar (YYYY-MM-DD only) and `today()`, the day in China
+(graph.rules.CHINA)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.types.base_scalars import isoformat
 
 from api.errors import UserError
+from graph.rules import CHINA
 
-# Every date of the credit file is a day in China, whatever time zone the server runs in.
-CHINA = ZoneInfo("Asia/Shanghai")
 # re.ASCII: `\d` would otherwise take any Unicode digit (e.g. '２０２４' or '٢٠٢٤').
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 

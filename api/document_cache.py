@@ -60,9 +60,9 @@ class DocumentCache(SchemaExtension):
     def __init__(self, cache: BoundedCache):
         self.cache = cache
 
-    def _key(self, stage: str) -> tuple:
+    def _key(self, stage: str) -> tuple[str, str | None, tuple[object, ...]]:
         context = self.execution_context
-        options = tuple(sorted(context.parse_options.items()))
+        options: tuple[object, ...] = tuple(sorted(context.parse_options.items()))
         if stage == "validate":
             options += tuple(sorted(rule.__qualname__ for rule in context.validation_rules))
         return stage, context.query, options
@@ -77,10 +77,10 @@ class DocumentCache(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        cacheable = context.query and context.pre_execution_errors is None
-        if cacheable:
+        query = context.query if context.pre_execution_errors is None else None
+        if query:
             context.pre_execution_errors = self.cache.get(self._key("validate"))
         yield
-        if cacheable and context.pre_execution_errors is not None:
+        if query and context.pre_execution_errors is not None:
             # The key holds the text, and errors hold the document: counted as much again as the parse.
-            self.cache.put(self._key("validate"), context.pre_execution_errors, len(context.query))
+            self.cache.put(self._key("validate"), context.pre_execution_errors, len(query))

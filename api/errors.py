@@ -77,6 +77,3 @@ def code_of(error: GraphQLError) -> str:
         return "BAD_USER_INPUT"
     return INTERNAL
 
-
-def should_mask(error: GraphQLError) -> bool:
-    return code_of(error) == INTERNAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
@@ -18,14 +19,14 @@ class QueryStatsExtension(SchemaExtension):
             self.execution_context.context.extensions["queryStats"] = stats
             yield
 
-    def on_stream_result(self, result) -> Iterator[None]:  # type: ignore[override]
+    def on_stream_result(self, result: object) -> Iterator[None]:
         yield
         stats = self.execution_context.context.extensions.get("queryStats")
         if stats is not None:  # a subscription lives for hours: count its results one by one, keep nothing
             stats.round_trips, stats.db_ms, stats.wall_ms = 0, 0.0, 0.0
             stats.queries.clear()
 
-    def get_results(self) -> dict:
+    def get_results(self) -> dict[str, Any]:
         if not settings.app().query_stats:
             return {}
         stats = self.execution_context.context.extensions.get("queryStats")

@@ -58,7 +58,8 @@ def error_body(message: str, code: str) -> bytes:
 
 
 def header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
+    headers: Iterable[tuple[bytes, bytes]] = scope.get("headers", ())
+    for key, value in headers:
         if key.lower() == name:
             return value.decode("latin-1")
     return None
@@ -199,8 +200,8 @@ class CancelOnDisconnect:
         gone: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
         early: list[Message] = []
         answered = False
-        watcher: asyncio.Task | None = None
-        app: asyncio.Future | None = None
+        watcher: asyncio.Future[None] | None = None
+        app: asyncio.Future[None] | None = None
 
         async def watch() -> None:
             gone.set_result(await receive())

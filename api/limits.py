@@ -9,8 +9,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
-    DocumentNode, ExecutionResult, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLSchema,
-    InlineFragmentNode, IntValueNode, ListValueNode, Node, OperationDefinitionNode, SelectionSetNode, VariableNode,
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
     get_named_type,
 )
 from strawberry.extensions import SchemaExtension
@@ -44,7 +56,8 @@ class _Cost:
     linear in the multiplier above it, so it is computed once per (fragment, type): nested spreads cannot make
     the walk exponential."""
 
-    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict):
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode],
+                 variables: dict[str, Any]):
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.memo: dict[str, int] = {}
 
@@ -164,7 +177,7 @@ class CodedErrors(SchemaExtension):
         if self.execution_context.result is not self._streamed:
             self.code(self.execution_context.result)
 
-    def on_stream_result(self, result: Any) -> Iterator[None]:  # type: ignore[override]
+    def on_stream_result(self, result: Any) -> Iterator[None]:
         # Each result of a subscription, before it is sent (on_operation ends only with the stream).
         self.code(result)
         self._streamed = result

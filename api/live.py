@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,7 +51,7 @@ class PushFeed:
         self.graph, self.poll_seconds, self.overlap = graph, poll_seconds, overlap
         self.subscribers: set[Subscriber] = set()
         self.polls = 0  # for tests and benchmarks: how many polls this process made
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._cursor: datetime | None = None  # the database's clock at the last poll
         self._delivered: dict[tuple[str, datetime], datetime] = {}
 
@@ -78,10 +78,8 @@ class PushFeed:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            try:
+            with suppress(asyncio.CancelledError):
                 await task
-            except asyncio.CancelledError:
-                pass
 
     async def _run(self) -> None:
         failing = False

@@ -22,14 +22,21 @@ from api.dates import shown, today
 from api.errors import Conflict, Forbidden, NotFound, UserError
 from api.types.list_entry import ListEntry
 from api.types.push import (
-    FeedbackInput, InitiateListingInput, ListingPayload, Push, PushConnection, PushStatus, RemoveListingInput,
-    SubjectRef, decode_push_cursor,
+    FeedbackInput,
+    InitiateListingInput,
+    ListingPayload,
+    Push,
+    PushConnection,
+    PushStatus,
+    RemoveListingInput,
+    SubjectRef,
+    decode_push_cursor,
 )
-from api.types.screening import parse_id_number
 from graph import access, loop, rules, writes
 from graph.access import EntryRow, build
-from graph.identifiers import IdentifierError, parse_uscc
+from graph.identifiers import IdentifierError, parse_id_number, parse_uscc
 from graph.loop import InboxQuery, PushRow
+from graph.writes import Transaction
 
 MAX_DOMAIN, MAX_REASON, MAX_NOTE, MAX_CASE_REFERENCE = 50, 2000, 2000, 100
 
@@ -61,7 +68,7 @@ def not_after_today(name: str, day: date, now: date) -> None:
         raise UserError(f"{name}: {day} is after today ({now}, China Standard Time); give a day that has come")
 
 
-def check_basis(found: dict, record_id: str, subject_id: str, listed_on: date) -> None:
+def check_basis(found: dict[str, Any], record_id: str, subject_id: str, listed_on: date) -> None:
     """basedOnRecordId: a record of the same subject, ACTIVE on listedOn (workflow.md section 1); `found` is what
     listing_create saw of it."""
     basis = found["basis"]
@@ -79,14 +86,14 @@ def check_basis(found: dict, record_id: str, subject_id: str, listed_on: date) -
                         "a record that is ACTIVE on the day it is listed")
 
 
-async def listing_rows(info: Info, entry_id: str, made: dict) -> tuple[EntryRow, list[PushRow]]:
+async def listing_rows(info: Info, entry_id: str, made: dict[str, Any]) -> tuple[EntryRow, list[PushRow]]:
     """The entry and pushes a mutation made (`made`, from its transaction) or, on a replay, as they are now."""
     if made:
         return build(EntryRow, made["entry"]), [loop.push_row(p) for p in made["pushes"]]
-    entry = (await access.entries_by_id(info.context.graph, [entry_id]))[0]
-    if entry is None:
+    found = (await access.entries_by_id(info.context.graph, [entry_id]))[0]
+    if found is None:
         raise NotFound(f"entry {entry_id} of this idempotencyKey no longer exists")
-    return entry[0], (await loop.pushes_of_entries(info.context.graph, [entry_id]))[0]
+    return found.entry, (await loop.pushes_of_entries(info.context.graph, [entry_id]))[0]
 
 
 def payload(entry: EntryRow, pushes: list[PushRow], day: date) -> ListingPayload:
@@ -103,11 +110,13 @@ async def initiate_listing(info: Info, input: InitiateListingInput) -> ListingPa
     if valid_until <= input.listed_on:
         raise UserError(f"validUntil: {valid_until} is not after listedOn {input.listed_on}; an entry is valid "
                         "for some time after it is listed (leave it out for 3 years)")
-    values = {"subject": [kind, subject_id], "listType": input.list_type, "domain": domain,
-              "listedOn": input.listed_on, "validUntil": input.valid_until, "reason": reason, "recordId": record_id}
-    entry_id, made = loop.new_id("L"), {}
+    values: dict[str, Any] = {
+        "subject": [kind, subject_id], "listType": input.list_type, "domain": domain, "listedOn": input.listed_on,
+        "validUntil": input.valid_until, "reason": reason, "recordId": record_id}
+    entry_id = loop.new_id("L")
+    made: dict[str, Any] = {}
 
-    async def work(tx) -> dict[str, Any]:
+    async def work(tx: Transaction) -> dict[str, Any]:
         # One statement makes everything; the checks on what it found (the subject, the basis record) follow, and
         # a refusal rolls it all back.
         rows = await writes.rows(
@@ -132,10 +141,10 @@ async def initiate_listing(info: Info, input: InitiateListingInput) -> ListingPa
 async def remove_listing(info: Info, input: RemoveListingInput) -> ListingPayload:
     principal, day = info.context.principal, today()
     entry_id = input.entry_id.strip()
-    values = {"entryId": entry_id, "removedOn": input.removed_on, "reason": input.reason.strip()}
-    made: dict = {}
+    values: dict[str, Any] = {"entryId": entry_id, "removedOn": input.removed_on, "reason": input.reason.strip()}
+    made: dict[str, Any] = {}
 
-    async def work(tx) -> dict[str, Any]:
+    async def work(tx: Transaction) -> dict[str, Any]:
         found = await writes.rows(tx, "listing_lock", entryId=entry_id)
         if not found:
             raise NotFound(f"entryId: there is no list entry {shown(entry_id)}")
@@ -166,18 +175,19 @@ async def remove_listing(info: Info, input: RemoveListingInput) -> ListingPayloa
 async def give_feedback(info: Info, input: FeedbackInput) -> Push:
     principal, day = info.context.principal, today()
     push_id = input.push_id.strip()
-    values = {"pushId": push_id, "outcome": input.outcome, "actedOn": input.acted_on,
-              "note": (input.note or "").strip() or None, "caseReference": (input.case_reference or "").strip() or None}
-    made: dict = {}
+    note, case = (input.note or "").strip() or None, (input.case_reference or "").strip() or None
+    values: dict[str, Any] = {"pushId": push_id, "outcome": input.outcome, "actedOn": input.acted_on,
+                              "note": note, "caseReference": case}
+    made: dict[str, Any] = {}
 
-    async def work(tx) -> dict[str, Any]:
+    async def work(tx: Transaction) -> dict[str, Any]:
         # The answer is written in the statement that takes the lock (one round trip less); the checks below run
         # on the state before it, and a refusal rolls the transaction back, the answer with it.
-        note, case = values["note"], values["caseReference"]
         rows = await writes.rows(tx, "push_answer", pushId=push_id, outcome=input.outcome.value,
                                  actedOn=input.acted_on, note=note, caseReference=case, unitName=principal.agency_name,
                                  unitUscc=principal.agency_uscc, reportedOn=day,
-                                 details="；".join(x for x in (input.outcome.value, case and f"案号 {case}", note) if x))
+                                 details="；".join(x for x in (input.outcome.value, case and f"案号 {case}", note)
+                                                  if x))
         if not rows:
             raise NotFound(f"pushId: there is no push {shown(push_id)}; take pushIds from inbox or the pushes "
                            "subscription")
@@ -206,17 +216,6 @@ async def give_feedback(info: Info, input: FeedbackInput) -> Push:
     return Push.from_row(row, day)
 
 
-async def entry_pushes(info: Info, entry: EntryRow, as_of: date) -> list[Push]:
-    """ListEntry.pushes: for the authority that listed the entry, INVESTIGATOR and ADMIN (the roles: views.RULES);
-    the pushes made by the file's date."""
-    principal = info.context.principal
-    if principal.role is Role.AUTHORITY and entry.authorityUscc != principal.agency_uscc:
-        raise Forbidden(f"pushes of entry {entry.entryId} are for the authority that listed it, INVESTIGATOR or "
-                        "ADMIN")
-    rows = await info.context.loaders.pushes_of_entry.load(entry.entryId)
-    return [Push.from_row(r, as_of) for r in rows if r.pushedOn <= as_of]
-
-
 async def push_node(info: Info, push_id: str, as_of: date) -> Push | None:
     """node(id:) of a Push: for the unit it is addressed to, the authority that listed its entry, INVESTIGATOR and
     ADMIN; None for anyone else, as for an id that names nothing."""
@@ -227,8 +226,8 @@ async def push_node(info: Info, push_id: str, as_of: date) -> Push | None:
     if principal.role is Role.UNIT and row.unitUscc != principal.agency_uscc:
         return None
     if principal.role is Role.AUTHORITY:
-        found = await info.context.loaders.entry.load(row.entryId)
-        if found is None or found[0].authorityUscc != principal.agency_uscc:
+        found = await info.context.loaders.entry_by_id.load(row.entryId)
+        if found is None or found.entry.authorityUscc != principal.agency_uscc:
             return None
     elif principal.role not in (Role.UNIT, Role.INVESTIGATOR, Role.ADMIN):
         return None

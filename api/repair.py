@@ -10,7 +10,9 @@ resting on the record and active on D are removed on D and their pushes withdraw
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -20,14 +22,30 @@ from api.context import Info
 from api.cursors import check_first, parse_node_id
 from api.dates import shown, today
 from api.errors import Conflict, Forbidden, NotFound, UserError
-from api.types.repair import (TARGET_KINDS, ApplicationStatus, Decision, Objection, ObjectionConnection,
-                              ObjectionEdge, ObjectionInput, ObjectionOutcome, ObjectionResolutionInput,
-                              ObjectionStatus, RepairApplication, RepairApplicationConnection,
-                              RepairApplicationEdge, RepairDecisionInput, RepairInput, cursor_of, decode_cursor,
-                              page_info)
+from api.types.repair import (
+    TARGET_KINDS,
+    ApplicationStatus,
+    Decision,
+    Objection,
+    ObjectionConnection,
+    ObjectionEdge,
+    ObjectionInput,
+    ObjectionOutcome,
+    ObjectionResolutionInput,
+    ObjectionStatus,
+    RepairApplication,
+    RepairApplicationConnection,
+    RepairApplicationEdge,
+    RepairDecisionInput,
+    RepairInput,
+    cursor_of,
+    decode_cursor,
+    page_info,
+)
 from graph import repair, rules, writes
 from graph.access import RecordRow, build
 from graph.repair import ApplicationRow, ObjectionRow, PageQuery
+from graph.writes import Transaction
 
 MAX_TEXT = 5000  # characters of a commitment, grounds or reason
 MAX_EVIDENCE = 50  # items of rectification evidence
@@ -64,20 +82,20 @@ def _dates(row: dict[str, Any], *names: str) -> dict[str, Any]:
     return {**row, **{n: date.fromisoformat(row[n]) for n in names if isinstance(row.get(n), str)}}
 
 
-def _ending(entries: list[dict], day: date) -> list[str]:
+def _ending(entries: list[dict[str, Any]], day: date) -> list[str]:
     """The entries among these that are active on `day`: those a repair or an upheld objection ends that day."""
     return [e["entryId"] for e in entries
             if rules.entry_active(day, e["listedOn"], e.get("validUntil"), e.get("removedOn"))]
 
 
-async def _end_entries(tx, entry_ids: list[str], day: date, by: str) -> None:
+async def _end_entries(tx: Transaction, entry_ids: list[str], day: date, by: str) -> None:
     if entry_ids:
         await writes.rows(tx, "entries_end", entryIds=entry_ids, day=day, by=by)
 
 
 # --- applyForRepair ---
 
-def _check_application(record: RecordRow, input: RepairInput, pending: list[dict]) -> str:
+def _check_application(record: RecordRow, input: RepairInput, pending: list[dict[str, Any]]) -> str:
     """BAD_USER_INPUT, then CONFLICT, for an application on a record that is the caller's; the commitment."""
     rid, day = record.recordId, input.applied_on
     _not_future("appliedOn", day)
@@ -110,15 +128,16 @@ def _check_application(record: RecordRow, input: RepairInput, pending: list[dict
 
 async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
     principal = info.context.principal
-    values = {"recordId": input.record_id, "appliedOn": input.applied_on, "commitment": input.commitment,
-              "rectificationEvidence": list(input.rectification_evidence)}
+    values: dict[str, Any] = {"recordId": input.record_id, "appliedOn": input.applied_on,
+                              "commitment": input.commitment,
+                              "rectificationEvidence": list(input.rectification_evidence)}
 
-    async def work(tx) -> dict:
-        if not (await writes.rows(tx, "lock_record", recordId=input.record_id))[0]["found"]:
+    async def work(tx: Transaction) -> dict[str, Any]:
+        found = await writes.rows(tx, "repair_record_state", recordId=input.record_id, appliedOn=input.applied_on)
+        if not found:
             raise NotFound(f"recordId: there is no record {shown(input.record_id)}; give the recordId of one of "
                            "the subject's records")
-        state = (await writes.rows(tx, "repair_record_state", recordId=input.record_id,
-                                   appliedOn=input.applied_on))[0]
+        state = found[0]
         record = build(RecordRow, state["record"])
         if principal.role is Role.SUBJECT and not principal.owns(state["subjectKind"], state["subjectKey"]):
             raise Forbidden(f"applyForRepair: record {record.recordId} is not of this credential's subject; a "
@@ -142,7 +161,7 @@ async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
 # --- decideRepair ---
 
 def _check_decision(application: ApplicationRow, record: RecordRow, input: RepairDecisionInput,
-                    rectifications: list[dict]) -> str:
+                    rectifications: list[dict[str, Any]]) -> str:
     aid, day = application.applicationId, input.decided_on
     if application.decidedOn is not None:
         raise Conflict(f"applicationId: application {aid} was already decided ({application.status} on "
@@ -166,14 +185,15 @@ def _check_decision(application: ApplicationRow, record: RecordRow, input: Repai
 
 async def decide_repair(info: Info, input: RepairDecisionInput) -> RepairApplication:
     principal = info.context.principal
-    values = {"applicationId": input.application_id, "decision": input.decision, "decidedOn": input.decided_on,
-              "reason": input.reason}
+    values: dict[str, Any] = {"applicationId": input.application_id, "decision": input.decision,
+                              "decidedOn": input.decided_on, "reason": input.reason}
 
-    async def work(tx) -> dict:
-        if not (await writes.rows(tx, "lock_repair_application", applicationId=input.application_id))[0]["found"]:
+    async def work(tx: Transaction) -> dict[str, Any]:
+        found = await writes.rows(tx, "repair_application_state", applicationId=input.application_id,
+                                  decidedOn=input.decided_on)
+        if not found:
             raise NotFound(f"applicationId: there is no repair application {shown(input.application_id)}")
-        state = (await writes.rows(tx, "repair_application_state", applicationId=input.application_id,
-                                   decidedOn=input.decided_on))[0]
+        state = found[0]
         application, record = build(ApplicationRow, state["application"]), build(RecordRow, state["record"])
         if record.authorityUscc != principal.agency_uscc:
             raise Forbidden(f"decideRepair: record {record.recordId} was decided by another authority; the "
@@ -205,7 +225,7 @@ def _target(target_id: str) -> tuple[str, str]:
     return TARGET_KINDS[type_name], key
 
 
-def _check_objection(kind: str, target: dict, input: ObjectionInput, open_: list[dict]) -> str:
+def _check_objection(kind: str, target: dict[str, Any], input: ObjectionInput, open_: list[dict[str, Any]]) -> str:
     day = input.filed_on
     _not_future("filedOn", day)
     if kind == "RECORD":
@@ -229,15 +249,14 @@ def _check_objection(kind: str, target: dict, input: ObjectionInput, open_: list
 async def file_objection(info: Info, input: ObjectionInput) -> Objection:
     principal = info.context.principal
     kind, key = _target(input.target_id)
-    values = {"targetId": input.target_id, "filedOn": input.filed_on, "grounds": input.grounds}
+    values: dict[str, Any] = {"targetId": input.target_id, "filedOn": input.filed_on, "grounds": input.grounds}
 
-    async def work(tx) -> dict:
-        lock, param = ("lock_record", "recordId") if kind == "RECORD" else ("lock_list_entry", "entryId")
-        if not (await writes.rows(tx, lock, **{param: key}))[0]["found"]:
+    async def work(tx: Transaction) -> dict[str, Any]:
+        found = await writes.rows(tx, "objection_target_state", targetKind=kind, targetId=key, filedOn=input.filed_on)
+        if not found:
             raise NotFound(f"targetId: there is no {'record' if kind == 'RECORD' else 'list entry'} "
                            f"{shown(key)}")
-        state = (await writes.rows(tx, "objection_target_state", targetKind=kind, targetId=key,
-                                   filedOn=input.filed_on))[0]
+        state = found[0]
         if not principal.owns(state["subjectKind"], state["subjectKey"]):
             raise Forbidden("fileObjection: the target is not of this credential's subject; a SUBJECT disputes "
                             "its own records and list entries")
@@ -268,13 +287,14 @@ def _check_resolution(objection: ObjectionRow, input: ObjectionResolutionInput) 
 
 async def resolve_objection(info: Info, input: ObjectionResolutionInput) -> Objection:
     principal = info.context.principal
-    values = {"objectionId": input.objection_id, "outcome": input.outcome, "resolvedOn": input.resolved_on,
-              "reason": input.reason}
+    values: dict[str, Any] = {"objectionId": input.objection_id, "outcome": input.outcome,
+                              "resolvedOn": input.resolved_on, "reason": input.reason}
 
-    async def work(tx) -> dict:
-        if not (await writes.rows(tx, "lock_objection", objectionId=input.objection_id))[0]["found"]:
+    async def work(tx: Transaction) -> dict[str, Any]:
+        found = await writes.rows(tx, "objection_state", objectionId=input.objection_id)
+        if not found:
             raise NotFound(f"objectionId: there is no objection {shown(input.objection_id)}")
-        state = (await writes.rows(tx, "objection_state", objectionId=input.objection_id))[0]
+        state = found[0]
         objection, target = build(ObjectionRow, state["objection"]), state["target"]
         if target.get("authorityUscc") != principal.agency_uscc:
             raise Forbidden("resolveObjection: the disputed record or entry was decided by another authority; the "
@@ -317,7 +337,8 @@ class RepairMutation:
 
 # --- The two lists ---
 
-def _scope(principal: Principal, statuses: list | None, first: int | None, after: str | None) -> PageQuery:
+def _scope(principal: Principal, statuses: Sequence[Enum] | None, first: int | None,
+           after: str | None) -> PageQuery:
     """SUBJECT: its own; AUTHORITY: on what it decided; ADMIN: all (the roles are checked by api/views.py)."""
     return PageQuery(
         as_of=today(),

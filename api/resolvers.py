@@ -9,47 +9,35 @@ from typing import Annotated
 
 import strawberry
 
+from api import views
+from api.arguments import valid_id_number, valid_uscc
 from api.context import Info
 from api.cursors import check_first, decode_offset, encode, parse_node_id
 from api.dates import shown, today
 from api.errors import UserError
-from api import views
 from api.loop import LoopQuery, push_node
 from api.repair import RepairQuery
 from api.trace import ExploreQuery
 from api.types.access import AccessQuery
+from api.types.common import PageInfo
 from api.types.dashboard import DashboardQuery
 from api.types.enums import SubjectKind
 from api.types.list_entry import ListEntry
 from api.types.organisation import Organisation, prefetch
 from api.types.pagination import SubjectConnection, SubjectEdge
-from api.types.common import PageInfo
 from api.types.person import Person
 from api.types.record import CreditRecord
 from api.types.repair import repair_node
-from api.types.screening import ScreeningResult, parse_id_number, screen_id_number, screen_uscc
-from api.types.subject import Node, Subject, subject_object
+from api.types.screening import ScreeningResult, screen_id_number, screen_uscc
+from api.types.subject import Node, subject_object
 from graph import access
+from graph.access import OrganisationRow, PersonRow
 from graph.identifiers import IdentifierError, parse_uscc
 from graph.rules import entry_active
 
 MAX_SCREEN = 1000
 MAX_SEARCH_TEXT = 100  # characters; a name is far shorter, and each one is a clause of the Lucene query
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-
-def valid_uscc(raw: str) -> str:
-    try:
-        return parse_uscc(raw).code
-    except IdentifierError as exc:
-        raise UserError(f"uscc: {exc}") from None
-
-
-def valid_id_number(raw: str) -> str:
-    try:
-        return parse_id_number(raw)
-    except IdentifierError as exc:
-        raise UserError(f"idNumber: {exc}") from None
 
 
 def valid_search_text(text: str) -> str:
@@ -70,24 +58,26 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
         type_name, key = parse_node_id(id)
         loaders, as_of = info.context.loaders, today()
         if type_name == "Organisation":
-            row = await loaders.organisation.load(key)
-            return Organisation.from_row(row, as_of) if row else None
+            organisation = await loaders.organisation.load(key)
+            return Organisation.from_row(organisation, as_of) if organisation else None
         if type_name == "Person":
-            row = await loaders.person.load(key)
-            return Person.from_row(row, as_of) if row else None
+            person = await loaders.person.load(key)
+            return Person.from_row(person, as_of) if person else None
         if type_name == "CreditRecord":
-            found = await loaders.record.load((as_of, key))
-            if found is None or not views.record_view(info.context.principal, found[1].key).shows(
-                    found[0].status, found[0].authorityUscc):
+            record = await loaders.record_by_id.load((as_of, key))
+            if record is None or not views.record_view(info.context.principal, record.subject.key).shows(
+                    record.record.status, record.record.authorityUscc):
                 return None
-            return CreditRecord.from_row(found[0], as_of)
+            return CreditRecord.from_row(record.record, as_of)
         if type_name == "ListEntry":
-            found = await loaders.entry.load(key)
-            if found is None or not views.entry_visible(info.context.principal, found[0], as_of, active_only=False,
-                                                        active=entry_active(as_of, found[0].listedOn,
-                                                                            found[0].validUntil, found[0].removedOn)):
+            found = await loaders.entry_by_id.load(key)
+            if found is None:
                 return None
-            return ListEntry.from_row(found[0], as_of)
+            entry = found.entry
+            active = entry_active(as_of, entry.listedOn, entry.validUntil, entry.removedOn)
+            if not views.entry_visible(info.context.principal, entry, as_of, active_only=False, active=active):
+                return None
+            return ListEntry.from_row(entry, as_of)
         if type_name in ("RepairApplication", "Objection"):
             return await repair_node(info, type_name, key, as_of)
         if type_name == "Push":
@@ -118,6 +108,7 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
             exact = parse_uscc(text).code
         except IdentifierError:
             exact = None
+        hits: list[tuple[OrganisationRow | PersonRow, float]]
         if exact is not None and (kind is None or kind is SubjectKind.ORGANISATION):
             row = await info.context.loaders.organisation.load(exact)
             hits = [(row, 1.0)] if row and offset == 0 and first > 0 else []

@@ -8,14 +8,18 @@ from typing import Annotated
 import strawberry
 
 from api import views
+from api.arguments import valid_uscc
 from api.context import Info
 from api.cursors import parse_node_id
 from api.dates import shown, today
 from api.errors import UserError
 from api.types.enums import AccountabilityBasis, Relation
-from api.types.graph import KINDS, Graph, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation
+from api.types.graph import KINDS, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation, SubgraphType
+from api.types.organisation import Organisation
+from api.types.person import Person
+from api.types.record import Accountability, CreditRecord
 from graph import explore
-from graph.access import OrganisationRow, PersonRow, build
+from graph.access import OrganisationRow
 from graph.explore import NodeRef
 
 BASIS = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,
@@ -59,14 +63,15 @@ async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
         row = await loaders.person.load(ref.key)
         return row.name if row else None
     if ref.kind == "RECORD":
-        found = await loaders.record.load((as_of, ref.key))
-        if found is None or not views.record_view(info.context.principal, found[1].key).shows(
-                found[0].status, found[0].authorityUscc):
+        record = await loaders.record_by_id.load((as_of, ref.key))
+        if record is None or not views.record_view(info.context.principal, record.subject.key).shows(
+                record.record.status, record.record.authorityUscc):
             return None
-        return explore.node_label("RECORD", found[0].category, ref.key)
-    found = await loaders.entry.load(ref.key)
-    return explore.node_label("LIST_ENTRY", found[0].listType, ref.key) if found and found[0].listedOn <= as_of \
-        else None
+        return explore.node_label("RECORD", record.record.category, ref.key)
+    entry = await loaders.entry_by_id.load(ref.key)
+    if entry is None or entry.entry.listedOn > as_of:
+        return None
+    return explore.node_label("LIST_ENTRY", entry.entry.listType, ref.key)
 
 
 @strawberry.type
@@ -74,27 +79,23 @@ class ExploreQuery:
     @strawberry.field(description="Measure 八: who answers for the organisation on the date, and every organisation "
                                   "they lead or own, up to `depth` organisation hops (1–4). Nearest first, at most "
                                   "500 nodes and 100 links a node; `graph.truncated` says when it was cut.")
-    async def liability_trace(self, info: Info, uscc: str, depth: int | None = 2, as_of: date | None = None) -> LiabilityTrace:
-        from api.resolvers import valid_uscc
-        from api.types.organisation import Organisation
-        from api.types.person import Person
-        from api.types.record import Accountability, CreditRecord
-
+    async def liability_trace(self, info: Info, uscc: str, depth: int | None = 2,
+                              as_of: date | None = None) -> LiabilityTrace:
         code, depth, day = valid_uscc(uscc), _bounded("depth", depth, 1, 4, 2), as_of or today()
         org, accountable, sub = await explore.liability_trace(info.context.graph, code, depth, day,
-                                                                    archive=_archive(info))
+                                                              archive=_archive(info))
         if org is None:
             raise UserError(f"uscc: no organisation {code} in the credit file")
-        organisation = Organisation.from_row(build(OrganisationRow, org), day)
+        organisation = Organisation.from_row(org, day)
         records = sorted({a.record_id for a in accountable if a.record_id})
-        loaded = await info.context.loaders.record.load_many([(day, rid) for rid in records])  # one query
-        found = dict(zip(records, loaded))
+        loaded = await info.context.loaders.record_by_id.load_many([(day, rid) for rid in records])  # one query
+        found = {rid: hit for rid, hit in zip(records, loaded, strict=True) if hit is not None}
         answers = []
         for a in accountable:
-            if a.record_id is None or found.get(a.record_id) is None:
+            if a.record_id is None or a.record_id not in found:
                 continue  # an entry resting on no record: its leaders still appear in the graph
-            record = CreditRecord.from_row(found[a.record_id][0], day)
-            answers.append(Accountability(person=Person.from_row(build(PersonRow, a.person), day), record=record,
+            record = CreditRecord.from_row(found[a.record_id].record, day)
+            answers.append(Accountability(person=Person.from_row(a.person, day), record=record,
                                           organisation=organisation, basis=BASIS[a.basis]))
         related = [
             RelatedOrganisation(
@@ -104,12 +105,13 @@ class ExploreQuery:
             if n.ref.kind == "ORGANISATION" and n.ref.key != code
         ]
         return LiabilityTrace(organisation=organisation, accountable=answers, related_organisations=related,
-                              graph=Graph.of(sub, day))
+                              graph=SubgraphType.of(sub, day))
 
     @strawberry.field(description="The subgraph within `depth` hops over the given relations (all when none), links "
                                   "in force on the date; at most `limit` nodes, nearest first.")
-    async def neighbourhood(self, info: Info, id: strawberry.ID, depth: int | None = 1, relations: list[Relation] | None = None,
-                            as_of: date | None = None, limit: int | None = 200) -> Graph:
+    async def neighbourhood(self, info: Info, id: strawberry.ID, depth: int | None = 1,
+                            relations: list[Relation] | None = None, as_of: date | None = None,
+                            limit: int | None = 200) -> SubgraphType:
         ref, day = _ref(id), as_of or today()
         depth = _bounded("depth", depth, 1, 4, 1)
         limit = _bounded("limit", limit, 1, 2000, 200)
@@ -118,7 +120,7 @@ class ExploreQuery:
             raise UserError(f"id: nothing with id {shown(id)} on {day}")
         sub = await explore.neighbourhood(info.context.graph, ref, label, depth, _types(relations), day, limit,
                                           archive=_archive(info))
-        return Graph.of(sub, day)
+        return SubgraphType.of(sub, day)
 
     @strawberry.field(description="All shortest paths (at most 20) over links in force on the date; [] when none is "
                                   "within maxHops. Nodes with more than 100 links are followed that far.")
@@ -129,13 +131,13 @@ class ExploreQuery:
         max_hops = _bounded("maxHops", max_hops, 1, 10, 6)
         if source == target:
             raise UserError("from and to are the same node; a path needs two")
-        labels = {}
+        labels: dict[NodeRef, str] = {}
         for name, ref in (("from", source), ("to", target)):
-            labels[ref] = await _label(info, ref, day)
-            if labels[ref] is None:
+            label = await _label(info, ref, day)
+            if label is None:
                 raise UserError(f"{name}: nothing with this id on {day}")
+            labels[ref] = label
         paths = await explore.shortest_paths(info.context.graph, source, target, labels, max_hops, _types(relations),
-                                             day,
-                                             archive=_archive(info))
+                                             day, archive=_archive(info))
         return [Path(length=len(edges), nodes=[GraphNode.of(n, day) for n in nodes],
                      edges=[GraphEdge.of(e) for e in edges]) for nodes, edges in paths]

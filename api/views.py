@@ -17,13 +17,23 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLObjectType, GraphQLSchema, default_field_resolver
+from graphql import (
+    GraphQLFieldResolver,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    default_field_resolver,
+)
 
 import settings
 from api.auth import Principal, Role
 from api.errors import Forbidden, UserError
+from graph.access import EntryRow
+
+if TYPE_CHECKING:
+    from api.context import Context
 
 SELF = "SELF"  # the acting role of a SUBJECT credential on its own file
 
@@ -41,7 +51,7 @@ class Rule:
     check: Callable[[Principal, str, dict[str, Any]], str | None] | None = None
 
 
-def _own_person_only(principal: Principal, acting: str, args: dict) -> str | None:
+def _own_person_only(principal: Principal, acting: str, args: dict[str, Any]) -> str | None:
     # person(idNumber:) tells whether a number exists: for a SUBJECT only its own (access.md, "Enumeration").
     number = str(args.get("idNumber") or "").strip().upper()
     if acting == SUBJECT and not principal.owns("PERSON", number):
@@ -49,7 +59,7 @@ def _own_person_only(principal: Principal, acting: str, args: dict) -> str | Non
     return None
 
 
-def _organisations_only(principal: Principal, acting: str, args: dict) -> str | None:
+def _organisations_only(principal: Principal, acting: str, args: dict[str, Any]) -> str | None:
     kind = args.get("kind")
     if acting in (PUBLIC, SUBJECT) and kind is not None and getattr(kind, "value", kind) == "PERSON":
         return "searching persons is for UNIT, INVESTIGATOR, AUTHORITY or ADMIN; the public register lists " \
@@ -101,11 +111,8 @@ RULES: dict[str, Rule] = {
     "ListEntry.pushes": Rule(frozenset({AUTHORITY, INVESTIGATOR, ADMIN})),
 }
 
-ROLE_WORDS = {SELF: "the subject itself"}
-
-
 def who_may(rule: Rule) -> str:
-    names = [r.value for r in Role if r.value in rule.roles and r.value != SUBJECT]
+    names: list[str] = [r.value for r in Role if r.value in rule.roles and r.value != SUBJECT]
     if SUBJECT in rule.roles:
         names.append("SUBJECT")
     elif SELF in rule.roles:
@@ -127,18 +134,19 @@ def owner_of(obj: Any) -> tuple[str, str] | None:
 def acting_role(principal: Principal, obj: Any = None) -> str:
     """The role a request acts in on an object: its own, except a SUBJECT's, which is SELF on its own file and
     PUBLIC on any other."""
+    own: str = principal.role.value
     if principal.role is not Role.SUBJECT:
-        return principal.role.value
+        return own
     owner = owner_of(obj)
     if owner is None:
         return SUBJECT
     return SELF if principal.owns(*owner) else PUBLIC
 
 
-def _guarded(name: str, rule: Rule, resolve: Callable) -> Callable:
+def _guarded(name: str, rule: Rule, resolve: GraphQLFieldResolver) -> GraphQLFieldResolver:
     field = name.split(".", 1)[1]
 
-    def resolver(root, info, **kwargs):
+    def resolver(root: Any, info: GraphQLResolveInfo[Context], **kwargs: Any) -> Any:
         principal: Principal = info.context.principal
         acting = acting_role(principal, root)
         if acting not in rule.roles:
@@ -152,7 +160,7 @@ def _guarded(name: str, rule: Rule, resolve: Callable) -> Callable:
     return resolver
 
 
-def install(schema: GraphQLSchema, logged: dict[str, Callable]) -> None:
+def install(schema: GraphQLSchema, logged: dict[str, Callable[[GraphQLFieldResolver], GraphQLFieldResolver]]) -> None:
     """Wrap the resolvers of every guarded field (and, inside the guard, every logged one)."""
     implementations: dict[str, list[str]] = {}
     for type_ in schema.type_map.values():
@@ -163,7 +171,10 @@ def install(schema: GraphQLSchema, logged: dict[str, Callable]) -> None:
     for name in names:
         type_name, field_name = name.split(".", 1)
         for concrete in implementations.get(type_name, [type_name]):
-            field = schema.type_map[concrete].fields.get(field_name)  # type: ignore[union-attr]
+            type_ = schema.type_map[concrete]
+            if not isinstance(type_, GraphQLObjectType):
+                raise KeyError(f"views: {concrete} is not an object type of the schema")
+            field = type_.fields.get(field_name)
             if field is None:
                 raise KeyError(f"views: {concrete}.{field_name} is not in the schema")
             resolve = field.resolve or default_field_resolver
@@ -223,7 +234,7 @@ def asked_statuses(view: RecordView, asked: list[str] | None) -> tuple[tuple[str
     return shown, own
 
 
-def entry_visible(principal: Principal, row: Any, as_of: date, active_only: bool, active: bool) -> bool:
+def entry_visible(principal: Principal, row: EntryRow, as_of: date, active_only: bool, active: bool) -> bool:
     """Public: active BLACKLIST and REDLIST entries (KEY_ATTENTION when the setting allows), nothing removed or
     expired, whatever was asked. Shared and archive: every entry listed by the file's date, with its dates."""
     if row.listedOn > as_of:

@@ -31,7 +31,8 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from benchmarks.bench_api import CREDIT_FILE, serve
 from benchmarks.common import folder_for, fresh_neo4j, percentile
-from graph import audit, schema as graph_schema
+from graph import audit
+from graph import schema as graph_schema
 from graph.driver import Graph, open_driver
 from graph.identifiers import make_uscc
 from graph.ingest import Importer
@@ -184,14 +185,14 @@ async def delivery(sub_base: str, authority: Client, keys: dict[str, str], units
                                                                domain))
             expected = {p["unit"]["uscc"]: p["pushId"] for p in data["initiateListing"]["pushes"]}
 
-            async def receive(uscc: str, ws: ClientConnection) -> None:
+            async def receive(uscc: str, ws: ClientConnection, expected: dict[str, str], sent: float) -> None:
                 while True:
                     message = json.loads(await asyncio.wait_for(ws.recv(), 30))
                     if message["payload"]["data"]["pushes"]["pushId"] == expected[uscc]:
                         latencies.append((time.perf_counter() - sent) * 1000)
                         return
 
-            await asyncio.gather(*(receive(u, ws) for u, ws in sockets.items()))
+            await asyncio.gather(*(receive(u, ws, expected, sent) for u, ws in sockets.items()))
             await asyncio.sleep(rng.uniform(0.05, 0.3))  # listings arrive at random moments of the poll cycle
     finally:
         for ws in sockets.values():
@@ -201,7 +202,7 @@ async def delivery(sub_base: str, authority: Client, keys: dict[str, str], units
 
 async def api_benchmarks(args, sub_base: str, mut_base: str, authority_key: str, unit_keys: list[str],
                          orgs: list[str]) -> None:
-    keys = dict(zip(UNITS, unit_keys))
+    keys = dict(zip(UNITS, unit_keys, strict=True))
     authority = Client(f"{mut_base}/graphql", authority_key)
     try:
         await listings(authority, orgs, "基准测试", 50, "warm")  # warm plans and page cache
@@ -211,7 +212,8 @@ async def api_benchmarks(args, sub_base: str, mut_base: str, authority_key: str,
             times = [(await reader.call(CREDIT_FILE, uscc=rng.choice(orgs)))[0] for _ in range(120)][20:]
         finally:
             await reader.close()
-        print(f"{'(credit file read, for scale)':36} {1:>7} {percentile(times, .5):>8.1f} {percentile(times, .95):>8.1f}")
+        print(f"{'(credit file read, for scale)':36} {1:>7} {percentile(times, .5):>8.1f} "
+              f"{percentile(times, .95):>8.1f}")
         times, pushes = await listings(authority, orgs, "基准测试", args.listings, "list")
         assert all(len(p) == 3 for p in pushes)
         print(f"{'initiateListing (3 pushes)':36} {1:>7} {percentile(times, .5):>8.1f} {percentile(times, .95):>8.1f}")

@@ -53,7 +53,8 @@ async def run(orgs: int, samples: int) -> dict[str, dict]:
         "AND e.listedOn <= date($d) AND (e.removedOn IS NULL OR e.removedOn > date($d)) "
         "AND e.validUntil >= date($d) RETURN DISTINCT o.uscc AS u ORDER BY u", d=AS_OF)).records]
     pairs = (await driver.execute_query(
-        "MATCH (a:Organisation)<-[:LEGAL_REPRESENTATIVE]-(:Person)-[:LEGAL_REPRESENTATIVE|SHAREHOLDER]->(b:Organisation)"
+        "MATCH (a:Organisation)<-[:LEGAL_REPRESENTATIVE]-(:Person)"
+        "-[:LEGAL_REPRESENTATIVE|SHAREHOLDER]->(b:Organisation)"
         "<-[:SHAREHOLDER|LEGAL_REPRESENTATIVE]-(:Person|Organisation) WHERE a <> b "
         "WITH a, b LIMIT 5000 RETURN a.uscc AS a, b.uscc AS b")).records
     schema = build_schema()
@@ -94,8 +95,8 @@ def main() -> None:
     header = "".join(f" | {orgs:>9,} orgs: p50 / p95 ms, trips" for orgs in args.orgs)
     print(f"{'what':34}{header}")
     for what in table[args.orgs[0]]:
-        cells = "".join(f" | {table[o][what]['p50']:>8.1f} / {table[o][what]['p95']:>7.1f}, {table[o][what]['trips']:>4.1f}"
-                        for o in args.orgs)
+        cells = "".join(f" | {table[o][what]['p50']:>8.1f} / {table[o][what]['p95']:>7.1f}, "
+                        f"{table[o][what]['trips']:>4.1f}" for o in args.orgs)
         print(f"{what:34}{cells}")
 
 

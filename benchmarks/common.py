@@ -60,8 +60,9 @@ def loaded_neo4j(orgs: int, seed: int = 2026) -> Iterator[str]:
     """A local Neo4j holding the generated set of `orgs` organisations (imported once, kept in bench-data/)."""
     import asyncio
 
-    from graph.bulk import run_import
     from rich.console import Console
+
+    from graph.bulk import run_import
 
     data = (BENCH_DATA / f"neo4j-{orgs}-seed-{seed}").resolve()
     folder = folder_for(orgs, seed)
@@ -88,4 +89,4 @@ def loaded_neo4j(orgs: int, seed: int = 2026) -> Iterator[str]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -5,27 +5,40 @@ A subject is addressed by a `SubjectKey`: ("ORGANISATION", uscc) or ("PERSON", p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeAlias, TypeVar
 
 from neo4j.exceptions import ClientError as Neo4jClientError
 
 import queries
 from graph import rules
 from graph.driver import Graph
+from graph.risk import AnsweredEntry, AnsweredRecord, LeaderFlag, RiskEntry, RiskEvent, RiskInputs, RiskRecord
 
-SubjectKey = tuple[str, str]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+SubjectKey: TypeAlias = tuple[str, str]
+Row = TypeVar("Row", bound="DataclassInstance")
+Item = TypeVar("Item")
 
 
-def build(cls, props: dict | None):
-    """A row dataclass from a property map (unknown keys ignored); None stays None."""
-    if props is None:
-        return None
+def build(cls: type[Row], props: Mapping[str, Any]) -> Row:
+    """A row dataclass from a node's or map's properties (unknown keys ignored)."""
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in props.items() if k in names})
 
 
+def build_optional(cls: type[Row], props: Mapping[str, Any] | None) -> Row | None:
+    """As `build`, for what an OPTIONAL MATCH may not have found: None stays None."""
+    return None if props is None else build(cls, props)
+
+
+# The rows' fields are named as the Neo4j properties they hold (camelCase), here and in graph/loop.py and
+# graph/repair.py: `build` fills a row from a property map with no mapping table, and each row is read in one
+# place, its type's `from_row` (api/types/), which gives the GraphQL fields their own names.
 @dataclass(frozen=True)
 class OrganisationRow:
     uscc: str
@@ -54,8 +67,8 @@ class PersonRow:
         return ("PERSON", self.pid)
 
 
-def subject_row(kind: str, props: dict | None) -> OrganisationRow | PersonRow | None:
-    return build(PersonRow if kind == "PERSON" else OrganisationRow, props)
+def subject_row(kind: str, props: Mapping[str, Any]) -> OrganisationRow | PersonRow:
+    return build(PersonRow, props) if kind == "PERSON" else build(OrganisationRow, props)
 
 
 @dataclass(frozen=True)
@@ -143,18 +156,54 @@ class MeasureRow:
         return self.listType == entry.listType and (not self.domain or self.domain == entry.domain)
 
 
+class RecordWithSubject(NamedTuple):
+    """A record found by its id, as of a day (its `status` then), and whose record it is."""
+
+    record: RecordRow
+    subject: OrganisationRow | PersonRow
+
+
+class EntryWithSubject(NamedTuple):
+    """A list entry found by its id, and whose entry it is."""
+
+    entry: EntryRow
+    subject: OrganisationRow | PersonRow
+
+
+class NamedPerson(NamedTuple):
+    person: PersonRow
+    liability: str | None  # as the record gives it, e.g. 主管人员
+
+
+class Leader(NamedTuple):
+    person: PersonRow
+    role: str  # LEGAL_REPRESENTATIVE or PRINCIPAL, on the record's decision date
+
+
 @dataclass(frozen=True)
 class RecordPeople:
     org: OrganisationRow | None
-    responsible: list[tuple[PersonRow, str | None]]  # (person, liability)
-    leaders: list[tuple[PersonRow, str]]  # (person, LEGAL_REPRESENTATIVE | PRINCIPAL) on the decision date
+    responsible: list[NamedPerson]
+    leaders: list[Leader]
+
+
+class AccountableRecord(NamedTuple):
+    """A record a person answers for (measure 八), the organisation it is of, and on which basis."""
+
+    record: RecordRow
+    org: OrganisationRow | None
+    basis: str  # LEGAL_REPRESENTATIVE, PRINCIPAL or NAMED_RESPONSIBLE
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[Item]):
     total: int
-    items: list[Any]
-    people: dict[str, "RecordPeople"] = field(default_factory=dict)  # by recordId, when the page query had them
+    items: list[Item]
+    people: dict[str, RecordPeople] = field(default_factory=dict)  # by recordId, when the page query had them
+
+
+# Where a records page starts after: (decidedOn, recordId), with the basis in accountability pages.
+RecordCursor: TypeAlias = tuple[date, str] | tuple[date, str, str]
 
 
 @dataclass(frozen=True)
@@ -171,23 +220,24 @@ class RecordQuery:
     decided_from: date | None = None
     decided_to: date | None = None
     first: int = 20
-    after: tuple | None = None  # the cursor's sort key
+    after: RecordCursor | None = None  # the cursor's sort key
 
-    def params(self) -> dict:
-        after = self.after or (None, None, None)
+    def params(self) -> dict[str, Any]:
+        after = self.after
         return {"asOf": self.as_of, "statuses": list(self.statuses), "ownStatuses": list(self.own_statuses),
                 "archiveAuthority": self.archive_authority,
                 "categories": list(self.categories) if self.categories else None,
                 "severities": list(self.severities) if self.severities else None,
                 "decidedFrom": self.decided_from, "decidedTo": self.decided_to, "limit": self.first + 1,
-                "afterDate": after[0], "afterId": after[1], "afterBasis": after[2] if len(after) > 2 else None}
+                "afterDate": after[0] if after else None, "afterId": after[1] if after else None,
+                "afterBasis": after[2] if after is not None and len(after) == 3 else None}
 
 
-def subject_param(key: SubjectKey) -> dict:
+def subject_param(key: SubjectKey) -> dict[str, str | None]:
     return {"uscc": key[1] if key[0] == "ORGANISATION" else None, "pid": key[1] if key[0] == "PERSON" else None}
 
 
-def _param_key(param: dict) -> SubjectKey:
+def _param_key(param: Mapping[str, Any]) -> SubjectKey:
     return ("ORGANISATION", param["uscc"]) if param["uscc"] is not None else ("PERSON", param["pid"])
 
 
@@ -232,41 +282,45 @@ async def holdings(graph: Graph, usccs: list[str]) -> list[list[HoldingRow]]:
     return [grouped[key] for key in usccs]
 
 
-async def records_pages(graph: Graph, query: RecordQuery, keys: list[SubjectKey]) -> list[Page]:
+async def records_pages(graph: Graph, query: RecordQuery, keys: list[SubjectKey]) -> list[Page[RecordRow]]:
     rows = await graph.run(queries.get("records_page"), subjects=[subject_param(k) for k in keys], **query.params())
     found = {}
     for row in rows:
-        org = build(OrganisationRow, row["org"])
+        org = build_optional(OrganisationRow, row["org"])
         people = {r["recordId"]: _record_people(org, r["responsible"], r["leaders"]) for r in row["page"]}
         found[_param_key(row["key"])] = Page(row["total"], [build(RecordRow, r) for r in row["page"]], people)
     return [found.get(key, Page(0, [])) for key in keys]
 
 
-def _record_people(org: OrganisationRow | None, responsible: list[dict], leaders: list[dict]) -> "RecordPeople":
-    return RecordPeople(org, [(build(PersonRow, p), p.get("liability")) for p in responsible],
-                        [(build(PersonRow, p), p["role"]) for p in leaders])
+def _record_people(org: OrganisationRow | None, responsible: list[dict[str, Any]],
+                   leaders: list[dict[str, Any]]) -> RecordPeople:
+    return RecordPeople(org, [NamedPerson(build(PersonRow, p), p.get("liability")) for p in responsible],
+                        [Leader(build(PersonRow, p), p["role"]) for p in leaders])
 
 
-async def accountable_pages(graph: Graph, query: RecordQuery, pids: list[str]) -> list[Page]:
+async def accountable_pages(graph: Graph, query: RecordQuery, pids: list[str]) -> list[Page[AccountableRecord]]:
     rows = await graph.run(queries.get("accountable_records_page"), pids=pids, **query.params())
     found = {
-        row["key"]: Page(row["total"], [(build(RecordRow, x["record"]), build(OrganisationRow, x["org"]),
-                                         x["basis"]) for x in row["page"]])
+        row["key"]: Page(row["total"], [AccountableRecord(build(RecordRow, x["record"]),
+                                                          build_optional(OrganisationRow, x["org"]), x["basis"])
+                                        for x in row["page"]])
         for row in rows
     }
     return [found.get(pid, Page(0, [])) for pid in pids]
 
 
-async def records_by_id(graph: Graph, as_of: date, record_ids: list[str]) -> list[tuple | None]:
+async def records_by_id(graph: Graph, as_of: date, record_ids: list[str]) -> list[RecordWithSubject | None]:
     rows = await graph.run(queries.get("records_by_id"), recordIds=record_ids, asOf=as_of)
-    found = {row["record"]["recordId"]: (build(RecordRow, row["record"]),
-                                         subject_row(row["subjectKind"], row["subject"])) for row in rows}
+    found = {row["record"]["recordId"]: RecordWithSubject(build(RecordRow, row["record"]),
+                                                          subject_row(row["subjectKind"], row["subject"]))
+             for row in rows}
     return [found.get(rid) for rid in record_ids]
 
 
 async def record_people(graph: Graph, record_ids: list[str]) -> list[RecordPeople]:
     rows = await graph.run(queries.get("record_people"), recordIds=record_ids)
-    found = {row["key"]: _record_people(build(OrganisationRow, row["org"]), row["responsible"], row["leaders"])
+    found = {row["key"]: _record_people(build_optional(OrganisationRow, row["org"]), row["responsible"],
+                                        row["leaders"])
              for row in rows}
     return [found.get(rid, RecordPeople(None, [], [])) for rid in record_ids]
 
@@ -279,10 +333,11 @@ async def list_entries(graph: Graph, keys: list[SubjectKey]) -> list[list[EntryR
     return [grouped[key] for key in keys]
 
 
-async def entries_by_id(graph: Graph, entry_ids: list[str]) -> list[tuple | None]:
+async def entries_by_id(graph: Graph, entry_ids: list[str]) -> list[EntryWithSubject | None]:
     rows = await graph.run(queries.get("list_entries_by_id"), entryIds=entry_ids)
-    found = {row["entry"]["entryId"]: (build(EntryRow, row["entry"]),
-                                       subject_row(row["subjectKind"], row["subject"])) for row in rows}
+    found = {row["entry"]["entryId"]: EntryWithSubject(build(EntryRow, row["entry"]),
+                                                       subject_row(row["subjectKind"], row["subject"]))
+             for row in rows}
     return [found.get(eid) for eid in entry_ids]
 
 
@@ -290,19 +345,42 @@ async def measures(graph: Graph) -> list[MeasureRow]:
     return [build(MeasureRow, row["measure"]) for row in await graph.run(queries.get("all_measures"))]
 
 
-async def risk_inputs(graph: Graph, as_of: date, keys: list[SubjectKey]) -> list[dict]:
+async def risk_inputs(graph: Graph, as_of: date, keys: list[SubjectKey]) -> list[RiskInputs]:
     subjects = [subject_param(k) for k in keys]
     rows = (await graph.run(queries.get("risk_inputs"), subjects=subjects, asOf=as_of))[0]["rows"]
-    found = {_param_key(row["key"]): row for row in rows}
-    empty = {"records": [], "entries": [], "events": [], "answeredRecords": [], "answeredEntries": []}
-    return [found.get(key, empty) for key in keys]
+    found = {_param_key(row["key"]): _risk_inputs(row) for row in rows}
+    return [found.get(key, RiskInputs()) for key in keys]
 
 
-async def leader_flags(graph: Graph, as_of: date, usccs: list[str]) -> list[list[dict]]:
+def _risk_inputs(row: Mapping[str, Any]) -> RiskInputs:
+    return RiskInputs(
+        records=tuple(_risk_record(r) for r in row["records"]),
+        entries=tuple(_risk_entry(e) for e in row["entries"]),
+        events=tuple(RiskEvent(event_id=ev["eventId"], event_type=ev["eventType"], occurred_on=ev["occurredOn"],
+                               due_on=ev["dueOn"], record_id=ev["recordId"], entry_id=ev["entryId"])
+                     for ev in row["events"]),
+        answered_records=tuple(AnsweredRecord(_risk_record(r), r["basis"], r["org"], r["orgUscc"])
+                               for r in row["answeredRecords"]),
+        answered_entries=tuple(AnsweredEntry(_risk_entry(e), e["basis"], e["org"], e["orgUscc"])
+                               for e in row["answeredEntries"]),
+    )
+
+
+def _risk_record(r: Mapping[str, Any]) -> RiskRecord:
+    return RiskRecord(record_id=r["recordId"], severity=r["severity"], category=r["category"],
+                      decided_on=r["decidedOn"], public_until=r["publicUntil"])
+
+
+def _risk_entry(e: Mapping[str, Any]) -> RiskEntry:
+    return RiskEntry(entry_id=e["entryId"], list_type=e["listType"], domain=e["domain"], listed_on=e["listedOn"])
+
+
+async def leader_flags(graph: Graph, as_of: date, usccs: list[str]) -> list[list[LeaderFlag]]:
     rows = (await graph.run(queries.get("screening_leader_flags"), usccs=usccs, asOf=as_of))[0]["rows"]
-    grouped: dict[str, list[dict]] = {key: [] for key in usccs}
+    grouped: dict[str, list[LeaderFlag]] = {key: [] for key in usccs}
     for row in rows:
-        grouped[row["key"]].append(row)
+        grouped[row["key"]].append(LeaderFlag(person=row["person"], role=row["role"], other_name=row["otherName"],
+                                              other_uscc=row["otherUscc"], why=row["why"], refs=tuple(row["refs"])))
     return [grouped[key] for key in usccs]
 
 
@@ -315,7 +393,8 @@ LUCENE_REFUSALS = {"org.apache.lucene.queryparser.": "it is not a query the inde
                    "TooManyClauses": "it makes too many search terms"}
 
 
-async def search(graph: Graph, text: str, kind: str | None, offset: int, limit: int) -> tuple[int, list]:
+async def search(graph: Graph, text: str, kind: str | None, offset: int,
+                 limit: int) -> tuple[int, list[tuple[OrganisationRow | PersonRow, float]]]:
     """One page of full-text hits (`text` is a Lucene query) and the total; SearchRefused when Lucene refuses it."""
     try:
         rows = await graph.run(queries.get("search_subjects"), text=text, kind=kind, offset=offset, limit=limit)

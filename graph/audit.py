@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from neo4j import AsyncSession, AsyncTransaction
+from neo4j import AsyncManagedTransaction, AsyncSession, AsyncTransaction
 
 import queries
 from graph.driver import Graph, count_round_trip
@@ -95,8 +95,9 @@ async def subject_key(graph: Graph, kind: str, subject_id: str) -> tuple[str, st
     return (rows[0]["subjectKey"], rows[0]["name"]) if rows and rows[0]["subjectKey"] else None
 
 
-def _key_row(props: dict) -> ApiKeyRow:
-    return ApiKeyRow(**{k: props.get(k) for k in ApiKeyRow.__dataclass_fields__ if k in props})
+def _key_row(props: dict[str, Any]) -> ApiKeyRow:
+    fields: dict[str, Any] = {k: props[k] for k in ApiKeyRow.__dataclass_fields__ if k in props}
+    return ApiKeyRow(**fields)
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,8 @@ class Journal:
                 await session.close()
 
 
-async def access_page(graph: Graph, subject: str, after: tuple[str, str] | None, limit: int) -> tuple[int, list]:
+async def access_page(graph: Graph, subject: str, after: tuple[str, str] | None,
+                      limit: int) -> tuple[int, list[dict[str, Any]]]:
     rows = await graph.run(queries.get("access_log_page"), subject=subject, limit=limit,
                            afterAt=after[0] if after else None, afterId=after[1] if after else None)
     return rows[0]["total"], rows[0]["page"]
@@ -254,7 +256,7 @@ async def guard_lookups(graph: Graph, *, credential_id: str, asked: dict[str, se
     or None when every number was recorded."""
     from graph.writes import rows, transaction
 
-    async def work(tx) -> tuple[str, int] | None:
+    async def work(tx: AsyncManagedTransaction) -> tuple[str, int] | None:
         found = await rows(tx, "lookup_guard", credentialId=credential_id, patterns=sorted(asked),
                            since=(now - timedelta(hours=24)).isoformat())
         before = {row["pattern"]: set(row["numbers"]) for row in found}
@@ -274,5 +276,5 @@ async def guard_lookups(graph: Graph, *, credential_id: str, asked: dict[str, se
     return await transaction(graph, work)
 
 
-async def security_events(graph: Graph, limit: int) -> list[dict]:
+async def security_events(graph: Graph, limit: int) -> list[dict[str, Any]]:
     return [row["event"] for row in await graph.run(queries.get("security_events"), limit=limit)]

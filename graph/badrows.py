@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from graph.generator import Generator, Writers
+if TYPE_CHECKING:  # the generator calls `sprinkle`; these are only the types of its arguments
+    from graph.generator import Generator, Writers
 
 BAD_USCC = "91440300MA0CF0X18O"  # invented; an 'O' is not in the USCC alphabet
 NO_SUCH_ORG = "91110000MA0CF0N14Y"  # invented and valid; region 110000 is no county, so never generated
 
 
-def _kinds(gen: Generator) -> list[tuple[str, dict]]:
+def _kinds(gen: Generator) -> list[tuple[str, dict[str, str]]]:
     """(file, cells) pairs; every one is rejected by the importer for a different reason."""
     org, person = gen.orgs[0].uscc, gen.persons[0]
     return [

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import settings
@@ -22,20 +22,21 @@ async def run_import(folder: Path, rejects_path: Path, batch_size: int, console:
     # Two batches in flight may meet on a node; the driver retries and logs a warning a clerk cannot act on.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     driver = open_driver()
-    sink, close = write_rejects(rejects_path)
     try:
-        await graph_schema.apply(driver)
-        with Progress(TextColumn("{task.description:20}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeRemainingColumn(), console=console, transient=True) as progress:
-            tasks: dict[str, int] = {}
+        with write_rejects(rejects_path) as rejects:
+            await graph_schema.apply(driver)
+            with Progress(TextColumn("{task.description:20}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                          TimeRemainingColumn(), console=console, transient=True) as progress:
+                tasks: dict[str, TaskID] = {}
 
-            def on_progress(file: str, done: int, total: int) -> None:
-                if file not in tasks:
-                    tasks[file] = progress.add_task(file, total=total or 1)
-                progress.update(tasks[file], completed=done)
+                def on_progress(file: str, done: int, total: int) -> None:
+                    if file not in tasks:
+                        tasks[file] = progress.add_task(file, total=total or 1)
+                    progress.update(tasks[file], completed=done)
 
-            importer = Importer(Graph(driver, bounded=False), batch_size=batch_size, on_reject=sink, on_progress=on_progress)
-            reports = await importer.import_folder(folder, ignore=(rejects_path,))
+                importer = Importer(Graph(driver, bounded=False), batch_size=batch_size, on_reject=rejects.write,
+                                    on_progress=on_progress)
+                reports = await importer.import_folder(folder, ignore=(rejects_path,))
     except UNAVAILABLE as exc:
         raise ConnectionError(
             f"cannot reach Neo4j at {settings.neo4j().effective_uri} ({exc.__class__.__name__}); "
@@ -43,8 +44,8 @@ async def run_import(folder: Path, rejects_path: Path, batch_size: int, console:
             "run the same import again to complete it"
         ) from None
     finally:
-        rejected = close()
         await driver.close()
+    rejected = rejects.count
     table = Table("file", "read", "imported", "rejected", title=f"import of {folder}")
     for report in reports:
         table.add_row(report.file, f"{report.read:,}", f"{report.imported:,}", f"{report.rejected:,}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import queries
 from graph import regions
@@ -46,9 +47,9 @@ class UnitStats:
     overdue: int = 0
     withdrawn: int = 0
     withdrawn_unanswered: int = 0
-    days: Counter = field(default_factory=Counter)  # days from push to action -> answered pushes
+    days: Counter[int] = field(default_factory=Counter)  # days from push to action -> answered pushes
 
-    def add(self, other: "UnitStats") -> None:
+    def add(self, other: UnitStats) -> None:
         for name in ("total", "answered", "pending", "overdue", "withdrawn", "withdrawn_unanswered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days.update(other.days)
@@ -73,7 +74,7 @@ class RepairStats:
     median_days: float | None
 
 
-def median(histogram: Counter) -> float | None:
+def median(histogram: Counter[int]) -> float | None:
     """The median of a multiset given as value -> count; the mean of the two middle values for an even count."""
     total = sum(histogram.values())
     if not total:
@@ -115,7 +116,7 @@ def group_key(group_by: str, group: EntryGroup) -> str | None:
 
 def buckets(groups: list[EntryGroup], group_by: str, list_type: str | None) -> list[tuple[str, str | None, int]]:
     """(key, label, count) of the entries of one list type (all when None), largest first, ties by key."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for group in groups:
         if list_type is None or group.list_type == list_type:
             key = group_key(group_by, group)
@@ -179,7 +180,7 @@ async def push_stats(graph: Graph, region: str | None, as_of: date) -> tuple[Uni
 async def repair_stats(graph: Graph, region: str | None, as_of: date, start: date, end: date) -> RepairStats:
     """Applications filed from `start` to `end` (none after `as_of`), by their state on `as_of`."""
     last = min(end, as_of)
-    groups: list = []
+    groups: list[list[Any]] = []
     if start <= last:
         params = {"asOf": as_of, "from": start, "to": last}
         if region is None:
@@ -187,8 +188,8 @@ async def repair_stats(graph: Graph, region: str | None, as_of: date, start: dat
         else:
             rows = await graph.run(queries.get("dashboard_repairs_region"), prefix=region, **params)
         groups = rows[0]["groups"]
-    by_status: Counter = Counter()
-    days: Counter = Counter()
+    by_status: Counter[str] = Counter()
+    days: Counter[int] = Counter()
     for status, spent, n in groups:
         by_status[status] += n
         if spent is not None:

@@ -1,7 +1,9 @@
-"""The only code that talks to the Neo4j driver: open it, run named queries with the right routing, count.
+"""The Neo4j driver: open it, run named queries with the right routing, count.
 
 Each GraphQL request (or CLI command) runs inside a `QueryStats` scope, so the number of Cypher round trips
-and the database time can be reported and asserted on.
+and the database time can be reported and asserted on. Two other modules use the driver itself, for what a
+single routed query cannot do: graph/writes.py (a mutation's statements in one managed write transaction) and
+graph/schema.py (the schema statements, which are not named queries).
 """
 
 from __future__ import annotations
@@ -76,12 +78,17 @@ def open_driver() -> AsyncDriver:
     return AsyncGraphDatabase.driver(conf.effective_uri, auth=conf.auth, notifications_min_severity="OFF")
 
 
-def _native(value: Any) -> Any:
+def plain_row(record: neo4j.Record) -> dict[str, Any]:
+    """A record as a plain dict, Neo4j temporal values as Python ones."""
+    return {key: to_python(value) for key, value in zip(record.keys(), record.values(), strict=True)}
+
+
+def to_python(value: Any) -> Any:
     """Neo4j temporal values to Python ones, through maps and lists."""
     if isinstance(value, dict):
-        return {key: _native(item) for key, item in value.items()}
+        return {key: to_python(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_native(item) for item in value]
+        return [to_python(item) for item in value]
     to_native = getattr(value, "to_native", None)
     return to_native() if to_native is not None else value
 
@@ -121,9 +128,9 @@ class Graph:
             stats.queries.append(query.name)
             stats.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
             stats.wall_ms += (time.perf_counter() - started) * 1000
-        return [{key: _native(value) for key, value in record.items()} for record in records]
+        return [plain_row(record) for record in records]
 
-    async def _run(self, query: Query, params: dict) -> tuple[list, Any]:
+    async def _run(self, query: Query, params: dict[str, Any]) -> tuple[list[neo4j.Record], neo4j.ResultSummary]:
         # Neo4j stops the query after `tx_timeout`, whether or not this process is still waiting for it.
         text = neo4j.Query(query.text, timeout=self.tx_timeout)
         if query.mode is Mode.WRITE or self.causal_reads:
@@ -138,7 +145,8 @@ class Graph:
             # connection that died (Neo4j restarted) fails once and is dropped: try once more on a new one.
             return await self._read(text, params)
 
-    async def _read(self, query: neo4j.Query, params: dict) -> tuple[list, Any]:
+    async def _read(self, query: neo4j.Query,
+                    params: dict[str, Any]) -> tuple[list[neo4j.Record], neo4j.ResultSummary]:
         """An auto-commit read on a READ-routed session: one network round trip (no BEGIN/COMMIT), no bookmarks."""
         async with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
                                        bookmark_manager=None, fetch_size=-1) as session:
@@ -160,5 +168,3 @@ def _refusal(code: str, timeout: float | None) -> str:
                 "or ask for less.")
     return BUSY
 
-
-__all__ = ["Graph", "QueryStats", "counting", "open_driver", "UNAVAILABLE", "Neo4jError"]

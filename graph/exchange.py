@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from graph import rules
-from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
+from graph.identifiers import MAX_ID_NUMBER, IdentifierError, parse_resident_id, parse_uscc
 
 SUBJECT_KINDS = ("ORGANISATION", "PERSON")
 ID_TYPES = ("RESIDENT_ID", "PASSPORT", "OTHER")
@@ -36,6 +36,10 @@ INTERVIEW_KINDS = ("REMINDER", "WARNING")
 WAN = Decimal(10_000)
 MAX_KEY_TEXT = 200
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits; matched whole with fullmatch
+
+
+# A row's cells once validated, by column: text, dates, numbers or None, as each column's parser makes them.
+Cells: TypeAlias = dict[str, Any]
 
 
 class RowError(ValueError):
@@ -125,8 +129,8 @@ def id_number(col: str, raw: str) -> str:
     """The one spelling of an ID number, in every file that holds one: a check character 'x' is 'X' everywhere,
     so a person is found from shareholdings, records and entries as from persons.csv."""
     value = raw.strip().upper()
-    if not value or len(value) > 40 or not value.replace("-", "").isalnum():
-        raise RowError(col, raw, "an ID number is letters and digits, at most 40 characters")
+    if not value or len(value) > MAX_ID_NUMBER or not value.replace("-", "").isalnum():
+        raise RowError(col, raw, f"an ID number is letters and digits, at most {MAX_ID_NUMBER} characters")
     return value
 
 
@@ -143,7 +147,7 @@ class FileSpec:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     # whole-row rules after the cells are parsed: (row) -> None, raise RowError
-    checks: tuple[Callable[[dict], None], ...] = ()
+    checks: tuple[Callable[[Cells], None], ...] = ()
     column_names: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -154,25 +158,25 @@ class FileSpec:
         return tuple(c.name for c in self.columns if c.required)
 
 
-def _not_before(later: str, earlier: str) -> Callable[[dict], None]:
-    def check(row: dict) -> None:
+def _not_before(later: str, earlier: str) -> Callable[[Cells], None]:
+    def check(row: Cells) -> None:
         if row.get(later) is not None and row.get(earlier) is not None and row[later] < row[earlier]:
             raise RowError(later, row[later].isoformat(), f"is before {earlier} ({row[earlier].isoformat()})")
     return check
 
 
-def _subject_id(kind_col: str, id_col: str) -> Callable[[dict], None]:
+def _subject_id(kind_col: str, id_col: str) -> Callable[[Cells], None]:
     """A USCC when the subject is an organisation, an ID number otherwise; normalised in place."""
-    def check(row: dict) -> None:
+    def check(row: Cells) -> None:
         parse = uscc if row[kind_col] == "ORGANISATION" else id_number
         row[id_col] = parse(id_col, row[id_col])
     return check
 
 
-def _writable(props: Callable[[dict], dict], start: str) -> Callable[[dict], None]:
+def _writable(props: Callable[[Cells], dict[str, Any]], start: str) -> Callable[[Cells], None]:
     """Periods running from `start` (public_until, valid_until …) are computed when the row is written: a date
     too late for the calendar (9999-…) is refused here rather than by an error in the middle of the import."""
-    def check(row: dict) -> None:
+    def check(row: Cells) -> None:
         try:
             props(row)
         except (ValueError, OverflowError):
@@ -181,7 +185,7 @@ def _writable(props: Callable[[dict], dict], start: str) -> Callable[[dict], Non
     return check
 
 
-def _resident_id_when_resident(row: dict) -> None:
+def _resident_id_when_resident(row: Cells) -> None:
     if row["id_type"] == "RESIDENT_ID":
         try:
             parse_resident_id(row["id_number"])
@@ -189,7 +193,7 @@ def _resident_id_when_resident(row: dict) -> None:
             raise RowError("id_number", row["id_number"], f"not a valid resident ID number: {exc}") from None
 
 
-def _interview_fields(row: dict) -> None:
+def _interview_fields(row: Cells) -> None:
     is_interview = row["event_type"] in ("INTERVIEW_HELD", "INTERVIEW_REFUSED")
     if row.get("interview_kind") and not is_interview:
         raise RowError("interview_kind", row["interview_kind"], "is only for INTERVIEW_HELD or INTERVIEW_REFUSED")
@@ -197,7 +201,7 @@ def _interview_fields(row: dict) -> None:
         raise RowError("hours", str(row["hours"]), "is only for TRAINING events")
 
 
-def _id_type_default(row: dict) -> None:
+def _id_type_default(row: Cells) -> None:
     row["id_type"] = row.get("id_type") or "RESIDENT_ID"
 
 
@@ -265,9 +269,9 @@ def _digits(col: str, raw: str, n: int) -> str:
     return value
 
 
-def validate(spec: FileSpec, raw: dict[str, str]) -> dict[str, Any]:
+def validate(spec: FileSpec, raw: dict[str, str]) -> Cells:
     """One CSV row (column -> text) to typed values; empty cells are None. Raises RowError."""
-    row: dict[str, Any] = {}
+    row: Cells = {}
     for column in spec.columns:
         cell = raw.get(column.name)
         if cell is None or not cell.strip():
@@ -289,7 +293,7 @@ LONE_CR = re.compile(rb"(?<=\r)(?!\n)")  # after a CR not followed by LF: an old
 class Row(NamedTuple):
     line: int  # the row's first physical line (the header is line 1)
     last: int  # its last one: a quoted cell may hold line breaks
-    values: dict[str, Any]
+    values: Cells
 
 
 @dataclass(frozen=True)
@@ -368,7 +372,7 @@ def _data_rows(spec: FileSpec, header: list[str], stream: Iterator[Record]) -> I
                            f"the row has {len(cells)} cells but the header has {width}; check the quoting")
             continue
         try:
-            values = validate(spec, dict(zip(header, cells)))
+            values = validate(spec, dict(zip(header, cells, strict=True)))  # as many: checked above
         except RowError as exc:
             yield Rejected(rec.line, rec.last, exc.column, _clip(exc.value), exc.reason)
             continue
@@ -535,7 +539,7 @@ def _longest_cell(text: str) -> tuple[int, int]:
 
 # ---- computed values (spec: region from the USCC, public_until, default validity, 万元 to yuan) ----
 
-def organisation_props(row: dict) -> dict:
+def organisation_props(row: Cells) -> dict[str, Any]:
     parsed = parse_uscc(row["uscc"])
     return {
         "name": row["name"], "legalForm": row["legal_form"], "status": row["status"], "address": row["address"],
@@ -544,7 +548,7 @@ def organisation_props(row: dict) -> dict:
     }
 
 
-def record_props(row: dict) -> dict:
+def record_props(row: Cells) -> dict[str, Any]:
     until, basis = row["public_until"], "SOURCE"
     if until is None:
         until, basis = rules.public_until(row["severity"], row["decided_on"])
@@ -561,7 +565,7 @@ def record_props(row: dict) -> dict:
     }
 
 
-def list_entry_props(row: dict) -> dict:
+def list_entry_props(row: Cells) -> dict[str, Any]:
     valid_until, basis = row["valid_until"], "SOURCE"
     if valid_until is None:
         valid_until, basis = rules.default_valid_until(row["listed_on"]), "DEFAULT_3_YEARS"

@@ -6,16 +6,18 @@ a subgraph stops at `limit` nodes, nearest first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeAlias
 
 import queries
+from graph.access import OrganisationRow, PersonRow, build
 from graph.driver import Graph
 
 ROLE_TYPES = ("LEGAL_REPRESENTATIVE", "PRINCIPAL", "EXECUTIVE")
-LINK_TYPES = ROLE_TYPES + ("SHAREHOLDER",)
-ALL_TYPES = LINK_TYPES + ("RECORD", "RESPONSIBLE", "LIST_ENTRY")
-SUBJECT_KINDS = ("ORGANISATION", "PERSON")
+LINK_TYPES = (*ROLE_TYPES, "SHAREHOLDER")
+ALL_TYPES = (*LINK_TYPES, "RECORD", "RESPONSIBLE", "LIST_ENTRY")
 ROLE_LABELS = {"LEGAL_REPRESENTATIVE": "法定代表人", "PRINCIPAL": "主要负责人", "EXECUTIVE": "董监高",
                "RECORD": "失信信息", "RESPONSIBLE": "负有责任", "LIST_ENTRY": "列入名单"}
 KEY_PARAM = {"ORGANISATION": "usccs", "PERSON": "pids", "RECORD": "recordIds", "LIST_ENTRY": "entryIds"}
@@ -86,8 +88,12 @@ def node_label(kind: str, label: str | None, key: str) -> str:
     return label or key
 
 
+# One link found by a hop: (the frontier node, its neighbour, the neighbour's label, the link).
+Hop: TypeAlias = tuple[NodeRef, NodeRef, str, GEdge]
+
+
 async def hop(graph: Graph, frontier: list[NodeRef], types: tuple[str, ...], as_of: date,
-              per_node: int, archive: bool = True) -> tuple[list[tuple[NodeRef, NodeRef, str, GEdge]], set[NodeRef]]:
+              per_node: int, archive: bool = True) -> tuple[list[Hop], set[NodeRef]]:
     """Neighbours of a whole frontier: (from, to, to's label, edge) rows, and the nodes that were cut."""
     params: dict[str, list[str]] = {name: [] for name in KEY_PARAM.values()}
     for ref in frontier:
@@ -110,7 +116,8 @@ async def hop(graph: Graph, frontier: list[NodeRef], types: tuple[str, ...], as_
 
 
 async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tuple[str, ...], as_of: date,
-                 max_distance: int, limit: int, per_node: int, keep_last=lambda ref: True, archive: bool = True) -> None:
+                 max_distance: int, limit: int, per_node: int,
+                 keep_last: Callable[[NodeRef], bool] = lambda ref: True, archive: bool = True) -> None:
     """Breadth-first from `frontier` (already in `sub`) up to `max_distance`, at most `limit` nodes in all."""
     while frontier:
         distance = sub.nodes[frontier[0]].distance + 1
@@ -126,7 +133,7 @@ async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tu
             if m not in sub.nodes and m not in fresh:
                 if distance == max_distance and not keep_last(m):
                     continue
-                fresh[m] = (label, sub.parent.get(n, []) + [edge])
+                fresh[m] = (label, [*sub.parent.get(n, []), edge])
             if m in sub.nodes or m in fresh:
                 sub.add_edge(edge)
         room = limit - len(sub.nodes)
@@ -144,14 +151,14 @@ async def expand(graph: Graph, sub: Subgraph, frontier: list[NodeRef], types: tu
 
 @dataclass(frozen=True)
 class Accountable:
-    person: dict
+    person: PersonRow
     basis: str  # LEGAL_REPRESENTATIVE, PRINCIPAL, NAMED_RESPONSIBLE
     record_id: str | None
     entry_id: str | None
 
 
-async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limit: int = 500,
-                          per_node: int = 100, archive: bool = True) -> tuple[dict | None, list[Accountable], Subgraph]:
+async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limit: int = 500, per_node: int = 100,
+                          archive: bool = True) -> tuple[OrganisationRow | None, list[Accountable], Subgraph]:
     """Measure 八 reach: the organisation, who answers for it on the date, and the subgraph they lead to."""
     rows = await graph.run(queries.get("trace_accountable"), uscc=uscc, asOf=as_of)
     sub = Subgraph()
@@ -161,8 +168,9 @@ async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limi
     for row in rows:
         if row["person"] is None:
             continue
-        person = NodeRef("PERSON", row["person"]["pid"])
-        accountable.append(Accountable(row["person"], row["basis"], row["recordId"], row["entryId"]))
+        person_row = build(PersonRow, row["person"])
+        person = NodeRef("PERSON", person_row.pid)
+        accountable.append(Accountable(person_row, row["basis"], row["recordId"], row["entryId"]))
         if row["basis"] == "NAMED_RESPONSIBLE":
             record = NodeRef("RECORD", row["recordId"])
             chain = [GEdge("RECORD", origin, record), GEdge("RESPONSIBLE", person, record)]
@@ -172,15 +180,16 @@ async def liability_trace(graph: Graph, uscc: str, depth: int, as_of: date, limi
         for edge in chain:
             sub.add_edge(edge)
         if person not in sub.nodes:
-            sub.add_node(person, row["person"]["name"], 1, chain)
+            sub.add_node(person, person_row.name, 1, chain)
             persons.append(person)
-    org = rows[0]["org"] if rows else None
-    if org is None:
+    props = rows[0]["org"] if rows else None
+    if props is None:
         found = (await graph.run(queries.get("organisation_by_uscc"), usccs=[uscc]))[0]["orgs"]
-        org = found[0] if found else None
-    if org is None:
+        props = found[0] if found else None
+    if props is None:
         return None, [], sub
-    sub.add_node(origin, org["name"], 0, [])
+    org = build(OrganisationRow, props)
+    sub.add_node(origin, org.name, 0, [])
     # Persons at the last level would lead nowhere: the trace ends on organisations.
     await expand(graph, sub, sorted(persons, key=lambda r: r.key), LINK_TYPES, as_of, 2 * depth, limit, per_node,
                  keep_last=lambda ref: ref.kind == "ORGANISATION", archive=archive)
@@ -225,7 +234,7 @@ class _Side:
         self.frontier: list[NodeRef] = [start]
         self.depth = 0
 
-    def advance(self, rows: list, labels: dict[NodeRef, str]) -> None:
+    def advance(self, rows: list[Hop], labels: dict[NodeRef, str]) -> None:
         self.depth += 1
         fresh: dict[NodeRef, list[tuple[NodeRef, GEdge]]] = {}
         for n, m, label, edge in rows:
@@ -246,7 +255,7 @@ def _chains(side: _Side, ref: NodeRef, limit: int) -> list[list[tuple[NodeRef, G
     chains = []
     for parent, edge in side.parents[ref]:
         for chain in _chains(side, parent, limit):
-            chains.append(chain + [(parent, edge)])
+            chains.append([*chain, (parent, edge)])
             if len(chains) >= limit:
                 return chains
     return chains

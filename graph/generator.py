@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import csv
 import random
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faker import Faker
 
 from graph import exchange, regions
+from graph.badrows import sprinkle
 from graph.identifiers import USCC_ALPHABET, make_resident_id, make_uscc
+
+if TYPE_CHECKING:
+    from _csv import Writer as CsvWriter  # what csv.writer() returns, named only in the type stubs
 
 TODAY = date(2026, 11, 26)  # generated histories end here, so a seed gives the same folder on any day
 DOMAINS = ("拖欠农民工工资", "食品药品", "安全生产", "环境保护", "税收", "统计", "电子商务", "交通运输",
@@ -54,29 +60,31 @@ class Org:
     legal_rep: int = -1
 
 
-class Writers:
-    """One csv.writer per exchange file, header from the spec, rows streamed to disk."""
+class Writers(AbstractContextManager["Writers"]):
+    """One csv.writer per exchange file, header from the spec, rows streamed to disk; the files are open inside
+    `with Writers(folder) as w:` and closed when it ends."""
 
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
-        self.handles = {s.file: (folder / s.file).open("w", encoding="utf-8", newline="") for s in exchange.SPECS}
-        self.writers = {f: csv.writer(h) for f, h in self.handles.items()}
-        self.counts = {f: 0 for f in self.handles}
-        for spec in exchange.SPECS:
-            self.writers[spec.file].writerow(spec.column_names)
+        self.writers: dict[str, CsvWriter] = {}
+        self.counts = {spec.file: 0 for spec in exchange.SPECS}
+        with ExitStack() as files:
+            for spec in exchange.SPECS:
+                handle = files.enter_context((folder / spec.file).open("w", encoding="utf-8", newline=""))
+                self.writers[spec.file] = csv.writer(handle)
+                self.writers[spec.file].writerow(spec.column_names)
+            self._files = files.pop_all()  # all opened: closed by __exit__ from now on
 
-    def row(self, file: str, **cells) -> None:
+    def __exit__(self, *exc_info: object) -> None:
+        self._files.close()
+
+    def row(self, file: str, **cells: object) -> None:
         spec = exchange.BY_FILE[file]
         self.writers[file].writerow([_cell(cells.get(c)) for c in spec.column_names])
         self.counts[file] += 1
 
-    def close(self) -> dict[str, int]:
-        for handle in self.handles.values():
-            handle.close()
-        return self.counts
 
-
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
@@ -127,7 +135,7 @@ class Generator:
 
     def organisation(self, w: Writers, index: int) -> Org:
         r, acc = self.rng.random(), 0.0
-        for dept, cat, share in ORG_KINDS:
+        for dept, cat, share in ORG_KINDS:  # noqa: B007 (the kind it stops at is used after the loop)
             acc += share
             if r <= acc:
                 break
@@ -238,7 +246,7 @@ class Generator:
             self.event(w, "PUNISHMENT_RESPONDED", org.uscc, listed + timedelta(days=5), entry_id=eid,
                        measure_code="M-BID-BAN")
 
-    def event(self, w: Writers, event_type: str, uscc: str, day: date, **cells) -> None:
+    def event(self, w: Writers, event_type: str, uscc: str, day: date, **cells: object) -> None:
         self.events += 1
         w.row("events.csv", event_id=f"E{self.events:08d}", event_type=event_type, subject_kind="ORGANISATION",
               subject_id=uscc, occurred_on=min(day, TODAY), **cells)
@@ -249,8 +257,9 @@ class Generator:
             counter[0] += 1
             decided = self.day(date(2019, 1, 1), TODAY)
             w.row("records.csv", record_id=f"R{counter[0]:08d}", category="COURT_DEFAULTER", severity="SERIOUS",
-                  subject_kind="PERSON", subject_id=self.rng.choice(self.persons), document_no=f"（{decided.year}）执{counter[0]}号",
-                  decided_on=decided, authority_name="人民法院", legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》")
+                  subject_kind="PERSON", subject_id=self.rng.choice(self.persons),
+                  document_no=f"（{decided.year}）执{counter[0]}号", decided_on=decided, authority_name="人民法院",
+                  legal_basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》")
 
     def run(self, w: Writers) -> None:
         self.entries = self.events = 0
@@ -275,10 +284,10 @@ def _agency_uscc(dept: str, region: str, salt: str) -> str:
 
 
 def generate(folder: Path, orgs: int, seed: int = 2026, bad_rows: int = 0) -> dict[str, int]:
-    writers = Writers(folder)
-    gen = Generator(orgs, seed)
-    gen.run(writers)
-    if bad_rows:
-        from graph.badrows import sprinkle
-        sprinkle(writers, gen, bad_rows)
-    return writers.close()
+    """Write the folder; the rows written to each file."""
+    with Writers(folder) as writers:
+        gen = Generator(orgs, seed)
+        gen.run(writers)
+        if bad_rows:
+            sprinkle(writers, gen, bad_rows)
+    return writers.counts

@@ -1,5 +1,6 @@
-"""Identifiers of the credit file: USCC (GB 32100-2015 with its embedded GB 11714 code) and resident ID
-(GB 11643-1999). Malformed input raises `IdentifierError` naming the position (1-based) and character at fault.
+"""Identifiers of the credit file: USCC (GB 32100-2015 with its embedded GB 11714 code), resident ID
+(GB 11643-1999) and other ID numbers (passports …). Malformed input raises `IdentifierError` naming the position
+(1-based) and character at fault.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 ASCII_DIGITS = "0123456789"  # not str.isdigit(), which takes '²' and '١'
+# Passports and other ID numbers: at most this long (the exchange format's limit, graph/exchange.py), of these.
+MAX_ID_NUMBER = 40
+ID_NUMBER_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
 
 
 class IdentifierError(ValueError):
@@ -46,7 +50,7 @@ class Uscc:
 
 
 def _uscc_check_char(body: str) -> str:
-    total = sum(USCC_VALUES[ch] * w for ch, w in zip(body, USCC_WEIGHTS))
+    total = sum(USCC_VALUES[ch] * w for ch, w in zip(body, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -56,7 +60,7 @@ def _org_code_value(ch: str) -> int:
 
 def org_code_check_char(body: str) -> str:
     """The GB 11714 check character of an 8-character organisation code body."""
-    total = sum(_org_code_value(ch) * w for ch, w in zip(body, ORG_CODE_WEIGHTS))
+    total = sum(_org_code_value(ch) * w for ch, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -114,7 +118,7 @@ class ResidentId:
 
 
 def resident_id_check_char(body: str) -> str:
-    return RESIDENT_ID_CHECK[sum(int(ch) * w for ch, w in zip(body, RESIDENT_ID_WEIGHTS)) % 11]
+    return RESIDENT_ID_CHECK[sum(int(ch) * w for ch, w in zip(body, RESIDENT_ID_WEIGHTS, strict=True)) % 11]
 
 
 def parse_resident_id(raw: str) -> ResidentId:
@@ -140,6 +144,25 @@ def parse_resident_id(raw: str) -> ResidentId:
             f"character 18 is {number[17]!r} but the check character of this number is {expected!r}", 18, number[17]
         )
     return ResidentId(number=number, birth_date=birth, male=int(number[16]) % 2 == 1)
+
+
+def parse_id_number(raw: str) -> str:
+    """An ID number as stored (upper case), as asked for by a client; a resident ID (17 digits first) must
+    verify."""
+    number = raw.strip()
+    if not number:
+        raise IdentifierError("the ID number is empty")
+    if len(number) > MAX_ID_NUMBER:
+        raise IdentifierError(f"an ID number has at most {MAX_ID_NUMBER} characters, this one has {len(number)}")
+    for pos, ch in enumerate(number, start=1):
+        # isascii() first: 'ß'.upper() is 'SS', and str.isalnum() takes any script.
+        if not (ch.isascii() and ch.upper() in ID_NUMBER_CHARS):
+            raise IdentifierError(f"character {pos} is {ch!r}; an ID number is ASCII letters, digits and '-'",
+                                  pos, ch)
+    number = number.upper()
+    if len(number) == 18 and all(ch in ASCII_DIGITS for ch in number[:17]):
+        return parse_resident_id(number).number
+    return number
 
 
 def make_resident_id(region: str, birth: date, sequence: int) -> str:

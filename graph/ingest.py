@@ -15,15 +15,17 @@ import csv
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TextIO
 
 import queries
 import settings
 from graph import exchange, loop
 from graph.driver import Graph
-from graph.exchange import FileSpec, Rejected
+from graph.exchange import Cells, FileSpec, Rejected
 from graph.identifiers import parse_resident_id
 
 REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
@@ -50,16 +52,16 @@ class Reject:
 @dataclass
 class Batch:
     spec: FileSpec
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (line, validated row)
+    rows: list[tuple[int, Cells]] = field(default_factory=list)  # (line, validated row)
 
 
 # ---- references: which keys a row needs to exist, by kind ----
 
-def _subject_ref(row: dict, kind: str = "subject_kind", key: str = "subject_id") -> tuple[str, str, str]:
+def _subject_ref(row: Cells, kind: str = "subject_kind", key: str = "subject_id") -> tuple[str, str, str]:
     return ("usccs" if row[kind] == "ORGANISATION" else "idNumbers", row[key], key)
 
 
-REFERENCES: dict[str, Callable[[dict], list[tuple[str, str | None, str]]]] = {
+REFERENCES: dict[str, Callable[[Cells], list[tuple[str, str | None, str]]]] = {
     "roles.csv": lambda r: [("idNumbers", r["id_number"], "id_number"), ("usccs", r["uscc"], "uscc")],
     "shareholdings.csv": lambda r: [_subject_ref(r, "holder_kind", "holder_id"), ("usccs", r["uscc"], "uscc")],
     "records.csv": lambda r: [_subject_ref(r)],
@@ -79,12 +81,12 @@ REF_HINT = {"usccs": "organisations.csv", "idNumbers": "persons.csv", "recordIds
 
 # ---- rows to query parameters ----
 
-def _subject_params(row: dict, kind: str = "subject_kind", key: str = "subject_id") -> dict:
+def _subject_params(row: Cells, kind: str = "subject_kind", key: str = "subject_id") -> dict[str, Any]:
     org = row[kind] == "ORGANISATION"
     return {"subjectUscc": row[key] if org else None, "subjectIdNumber": None if org else row[key]}
 
 
-def _person_params(row: dict) -> dict:
+def _person_params(row: Cells) -> dict[str, Any]:
     birth, male = None, None
     if row["id_type"] == "RESIDENT_ID":
         parsed = parse_resident_id(row["id_number"])
@@ -93,12 +95,12 @@ def _person_params(row: dict) -> dict:
             "male": male}
 
 
-def _dated(row: dict) -> dict:
+def _dated(row: Cells) -> dict[str, Any]:
     start = row["start_on"]
     return {"startOn": start, "endOn": row["end_on"], "startKey": start.isoformat() if start else ""}
 
 
-PARAMS: dict[str, Callable[[dict], dict]] = {
+PARAMS: dict[str, Callable[[Cells], dict[str, Any]]] = {
     "organisations.csv": lambda r: {"uscc": r["uscc"], "props": exchange.organisation_props(r)},
     "persons.csv": _person_params,
     "roles.csv": lambda r: {"idNumber": r["id_number"], "uscc": r["uscc"], "role": r["role"], "title": r["title"],
@@ -157,7 +159,7 @@ class Importer:
 
     async def import_file(self, path: Path, spec: FileSpec) -> FileReport:
         report = FileReport(spec.file)
-        pending: deque[asyncio.Task] = deque()
+        pending: deque[asyncio.Task[None]] = deque()
         batch = Batch(spec)
         # Files of nodes write two batches at once, so Neo4j uses both cores. Files of relationships between
         # shared nodes (a serial leader's roles) write one at a time (in parallel they deadlock and retry, which
@@ -183,7 +185,7 @@ class Importer:
                 task.cancel()
         return report
 
-    def _rows(self, path: Path, spec: FileSpec, report: FileReport) -> Iterator[tuple[int, dict]]:
+    def _rows(self, path: Path, spec: FileSpec, report: FileReport) -> Iterator[tuple[int, Cells]]:
         """The file's good rows; every other row is reported here (exchange.read_rows leaves none out)."""
         total = path.stat().st_size
         with path.open("rb") as handle:
@@ -204,7 +206,7 @@ class Importer:
         report.rejected += rows
         self.on_reject(Reject(file, line, column, value, reason))
 
-    async def _write(self, batch: Batch, report: FileReport, after: asyncio.Task | None = None) -> None:
+    async def _write(self, batch: Batch, report: FileReport, after: asyncio.Task[None] | None = None) -> None:
         rows = await self._check_references(batch, report)
         if after is not None:
             await after  # one write at a time for this file
@@ -213,7 +215,7 @@ class Importer:
             await self.graph.run(queries.get(WRITE_QUERY[batch.spec.file]), rows=params)
             report.imported += len(rows)
 
-    async def _check_references(self, batch: Batch, report: FileReport) -> list[tuple[int, dict]]:
+    async def _check_references(self, batch: Batch, report: FileReport) -> list[tuple[int, Cells]]:
         refs_of = REFERENCES.get(batch.spec.file)
         if refs_of is None:
             return batch.rows
@@ -239,21 +241,21 @@ class Importer:
         return kept
 
 
-def write_rejects(path: Path) -> tuple[Callable[[Reject], None], Callable[[], int]]:
-    """A reject sink writing the report CSV; returns (sink, close) where close gives the count."""
-    handle = path.open("w", encoding="utf-8", newline="")
-    writer = csv.writer(handle)
-    writer.writerow(REJECT_COLUMNS)
-    count = 0
+class RejectsReport:
+    """The rejects report CSV being written: `write` is the importer's reject sink; `count` the lines so far."""
 
-    def sink(reject: Reject) -> None:
-        nonlocal count
-        count += 1
-        writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
+    def __init__(self, handle: TextIO):
+        self._writer = csv.writer(handle)
+        self._writer.writerow(REJECT_COLUMNS)
+        self.count = 0
 
-    def close() -> int:
-        handle.close()
-        return count
+    def write(self, reject: Reject) -> None:
+        self.count += 1
+        self._writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
 
-    return sink, close
 
+@contextmanager
+def write_rejects(path: Path) -> Iterator[RejectsReport]:
+    """The rejects report at `path`, open while the `with` block runs."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        yield RejectsReport(handle)

@@ -42,7 +42,7 @@ JVM_FLAGS = [
 
 
 # Launched processes of this Python process, kept so they are reaped (and not reported as leaked) on stop.
-_children: dict[int, subprocess.Popen] = {}
+_children: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class LocalNeo4jError(RuntimeError):
@@ -159,7 +159,7 @@ def start(port: int = 7687, data: Path | None = None, host: str = "127.0.0.1") -
     return instance
 
 
-def _wait_ready(proc: subprocess.Popen, instance: Instance, log: Path) -> None:
+def _wait_ready(proc: subprocess.Popen[bytes], instance: Instance, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -222,4 +222,5 @@ def _port_taken(host: str, port: int) -> bool:
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]  # (host, port) for AF_INET
+        return port

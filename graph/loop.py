@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import queries
 from graph import rules
@@ -27,8 +28,9 @@ IMPORT_PUSH_BATCH = 10_000
 
 
 def china_today() -> date:
-    """Today in China, whatever the server's time zone (as api/dates.py `today`, which graph/ cannot import)."""
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    """Today in China (rules.CHINA), whatever the server's time zone: the API's is api/dates.py `today`, which
+    graph/ cannot import (it comes with the strawberry scalar)."""
+    return datetime.now(rules.CHINA).date()
 
 
 def new_id(prefix: str) -> str:
@@ -38,7 +40,7 @@ def new_id(prefix: str) -> str:
 
 
 @dataclass(frozen=True)
-class PushRow:
+class PushRow:  # fields named as the node's properties, as every row (graph/access.py says why)
     pushId: str
     entryId: str
     measureCode: str
@@ -69,7 +71,7 @@ class PushRow:
         return self.answeredAt is not None and self.actedOn is not None and self.actedOn <= as_of
 
 
-def push_row(props: dict) -> PushRow:
+def push_row(props: Mapping[str, Any]) -> PushRow:
     return build(PushRow, props)
 
 
@@ -111,7 +113,8 @@ async def pushes_of_entries(graph: Graph, entry_ids: list[str]) -> list[list[Pus
 
 
 async def clock(graph: Graph) -> datetime:
-    return (await graph.run(queries.get("database_clock")))[0]["now"]
+    now: datetime = (await graph.run(queries.get("database_clock")))[0]["now"]
+    return now
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,7 @@ async def push_imported_entries(graph: Graph, day: date, feedback_days: int,
     while True:
         rows = await graph.run(queries.get("import_pushes"), day=day, dueOn=due_on(day, feedback_days),
                                after=after, batch=batch)
-        made += rows[0]["made"]
+        made += int(rows[0]["made"])
         if rows[0]["last"] is None:
             return made
         after = rows[0]["last"]

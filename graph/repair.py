@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import queries
 from graph.access import build
@@ -23,7 +24,7 @@ def new_id(prefix: str) -> str:
 
 
 @dataclass(frozen=True)
-class ApplicationRow:
+class ApplicationRow:  # fields named as the node's properties, as every row (graph/access.py says why)
     applicationId: str
     recordId: str
     appliedOn: date
@@ -80,7 +81,7 @@ class PageQuery:
     first: int = 20
     after: tuple[date, str] | None = None
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         after = self.after or (None, None)
         return {"asOf": self.as_of, "subjectKind": self.subject_kind, "subjectKey": self.subject_key,
                 "authorityUscc": self.authority_uscc, "statuses": list(self.statuses) if self.statuses else None,

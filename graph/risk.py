@@ -18,29 +18,107 @@ BASIS_WORDS = {"LEGAL_REPRESENTATIVE": "as legal representative at the time",
 
 
 @dataclass(frozen=True)
+class RiskRecord:
+    """A GENERAL or SERIOUS record in its publication period on the day asked."""
+
+    record_id: str
+    severity: str
+    category: str
+    decided_on: date
+    public_until: date | None
+
+
+@dataclass(frozen=True)
+class RiskEntry:
+    """A BLACKLIST or KEY_ATTENTION entry active on the day asked."""
+
+    entry_id: str
+    list_type: str
+    domain: str
+    listed_on: date
+
+
+@dataclass(frozen=True)
+class RiskEvent:
+    """A rectification ordered or done, or an interview refused, by the day asked."""
+
+    event_id: str
+    event_type: str  # RECTIFICATION_ORDERED, RECTIFICATION_DONE or INTERVIEW_REFUSED
+    occurred_on: date
+    due_on: date | None
+    record_id: str | None
+    entry_id: str | None
+
+
+@dataclass(frozen=True)
+class AnsweredRecord:
+    """A record of an organisation that a person answers for under measure 八."""
+
+    record: RiskRecord
+    basis: str  # LEGAL_REPRESENTATIVE, PRINCIPAL (on the decision date) or NAMED_RESPONSIBLE
+    org_name: str | None
+    org_uscc: str | None
+
+
+@dataclass(frozen=True)
+class AnsweredEntry:
+    """A list entry of an organisation that a person answers for under measure 八."""
+
+    entry: RiskEntry
+    basis: str  # LEGAL_REPRESENTATIVE, PRINCIPAL (on the listing date) or NAMED_RESPONSIBLE
+    org_name: str | None
+    org_uscc: str | None
+
+
+@dataclass(frozen=True)
+class RiskInputs:
+    """What the rule looks at for one subject on one day (queries/risk_inputs.cypher); the answered ones for a
+    person only."""
+
+    records: tuple[RiskRecord, ...] = ()
+    entries: tuple[RiskEntry, ...] = ()
+    events: tuple[RiskEvent, ...] = ()
+    answered_records: tuple[AnsweredRecord, ...] = ()
+    answered_entries: tuple[AnsweredEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeaderFlag:
+    """Screening: a leader of the screened organisation (in office on the day) who answers elsewhere for an active
+    BLACKLIST entry or a SERIOUS record in its publication period (queries/screening_leader_flags.cypher)."""
+
+    person: str  # the leader's name
+    role: str  # LEGAL_REPRESENTATIVE or PRINCIPAL of the screened organisation
+    other_name: str
+    other_uscc: str
+    why: str  # BLACKLIST or SERIOUS
+    refs: tuple[str, ...]  # the entryIds or recordIds
+
+
+@dataclass(frozen=True)
 class RiskResult:
     level: str
     reasons: list[str]
 
 
-def assess(inputs: dict, as_of: date) -> RiskResult:
+def assess(inputs: RiskInputs, as_of: date) -> RiskResult:
     red: list[str] = []
     yellow: list[str] = []
-    for e in inputs["entries"]:
-        target = red if e["listType"] == "BLACKLIST" else yellow
-        target.append(f"active {e['listType']} entry {e['entryId']} ({e['domain']}, listed {e['listedOn']})")
-    for r in inputs["records"]:
-        target = red if r["severity"] == "SERIOUS" else yellow
-        target.append(f"{r['severity']} record {r['recordId']} ({r['category']}, decided {r['decidedOn']}) "
-                      f"in its publication period until {r['publicUntil']}")
-    for e in inputs["answeredEntries"]:
-        target = red if e["listType"] == "BLACKLIST" else yellow
-        target.append(f"answers (measure 八) {BASIS_WORDS[e['basis']]} for active {e['listType']} entry "
-                      f"{e['entryId']} of {e['org']} ({e['orgUscc']})")
-    for r in inputs["answeredRecords"]:
-        target = red if r["severity"] == "SERIOUS" else yellow
-        target.append(f"answers (measure 八) {BASIS_WORDS[r['basis']]} for {r['severity']} record {r['recordId']} "
-                      f"of {r['org']} ({r['orgUscc']}), decided {r['decidedOn']}")
+    for e in inputs.entries:
+        target = red if e.list_type == "BLACKLIST" else yellow
+        target.append(f"active {e.list_type} entry {e.entry_id} ({e.domain}, listed {e.listed_on})")
+    for r in inputs.records:
+        target = red if r.severity == "SERIOUS" else yellow
+        target.append(f"{r.severity} record {r.record_id} ({r.category}, decided {r.decided_on}) "
+                      f"in its publication period until {r.public_until}")
+    for ae in inputs.answered_entries:
+        target = red if ae.entry.list_type == "BLACKLIST" else yellow
+        target.append(f"answers (measure 八) {BASIS_WORDS[ae.basis]} for active {ae.entry.list_type} entry "
+                      f"{ae.entry.entry_id} of {ae.org_name} ({ae.org_uscc})")
+    for ar in inputs.answered_records:
+        target = red if ar.record.severity == "SERIOUS" else yellow
+        target.append(f"answers (measure 八) {BASIS_WORDS[ar.basis]} for {ar.record.severity} record "
+                      f"{ar.record.record_id} of {ar.org_name} ({ar.org_uscc}), decided {ar.record.decided_on}")
     yellow.extend(_event_reasons(inputs, as_of))
     if red:
         return RiskResult("RED", red + yellow)
@@ -49,18 +127,17 @@ def assess(inputs: dict, as_of: date) -> RiskResult:
     return RiskResult("GREEN", [])
 
 
-def _event_reasons(inputs: dict, as_of: date) -> list[str]:
-    events = inputs["events"]
-    done = {ev["recordId"] for ev in events if ev["eventType"] == "RECTIFICATION_DONE"}
-    active_entries = {e["entryId"] for e in inputs["entries"]}
+def _event_reasons(inputs: RiskInputs, as_of: date) -> list[str]:
+    done = {ev.record_id for ev in inputs.events if ev.event_type == "RECTIFICATION_DONE"}
+    active_entries = {e.entry_id for e in inputs.entries}
     reasons = []
-    for ev in events:
-        if ev["eventType"] == "RECTIFICATION_ORDERED" and ev["dueOn"] is not None and ev["dueOn"] < as_of \
-                and ev["recordId"] not in done:
-            about = f" for record {ev['recordId']}" if ev["recordId"] else ""
-            reasons.append(f"rectification{about} overdue since {ev['dueOn']} (event {ev['eventId']})")
-        if ev["eventType"] == "INTERVIEW_REFUSED":
-            weighs = ev["entryId"] in active_entries if ev["entryId"] else ev["occurredOn"] > as_of - REFUSAL_WEIGHS_FOR
+    for ev in inputs.events:
+        if ev.event_type == "RECTIFICATION_ORDERED" and ev.due_on is not None and ev.due_on < as_of \
+                and ev.record_id not in done:
+            about = f" for record {ev.record_id}" if ev.record_id else ""
+            reasons.append(f"rectification{about} overdue since {ev.due_on} (event {ev.event_id})")
+        if ev.event_type == "INTERVIEW_REFUSED":
+            weighs = ev.entry_id in active_entries if ev.entry_id else ev.occurred_on > as_of - REFUSAL_WEIGHS_FOR
             if weighs:
-                reasons.append(f"refused an interview on {ev['occurredOn']} (event {ev['eventId']})")
+                reasons.append(f"refused an interview on {ev.occurred_on} (event {ev.event_id})")
     return reasons

@@ -8,6 +8,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
+
+# Every date of the credit file is a day in China, whatever time zone the server runs in.
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def add_months(day: date, months: int) -> date:

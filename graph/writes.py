@@ -15,14 +15,14 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
 import queries
-from api.errors import Conflict, Unavailable
-from graph.driver import Graph, NOT_ANSWERING
+from api.errors import Conflict, Unavailable, UserError
+from graph.driver import NOT_ANSWERING, Graph, plain_row
 
 T = TypeVar("T")
 # How long the driver retries a mutation's transaction (deadlocks, a leader change, Neo4j restarting) before the
@@ -31,7 +31,9 @@ WRITE_RETRY_SECONDS = 10.0
 # Neo4j stopped the transaction itself (its timeout, or the database shutting down while it waited for a lock):
 # nothing was written, and the same call can be made again.
 STOPPED = ("TransactionTimedOut", "Transaction.LockClientStopped", "Transaction.Terminated")
-Work = Callable[[AsyncManagedTransaction], Awaitable[dict[str, Any]]]
+# What a mutation's `work` runs its statements on (named here, so that api/ need not import neo4j).
+Transaction: TypeAlias = AsyncManagedTransaction
+Work: TypeAlias = Callable[[Transaction], Awaitable[dict[str, Any]]]
 
 
 def fingerprint(mutation: str, values: dict[str, Any]) -> str:
@@ -50,10 +52,8 @@ def _plain(value: Any) -> Any:
 
 async def rows(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
     """A named query on the mutation's transaction, rows as dicts (Neo4j dates as Python dates)."""
-    from graph.driver import _native
-
     result = await tx.run(queries.get(name).text, params)
-    return [{k: _native(v) for k, v in record.items()} async for record in result]
+    return [plain_row(record) async for record in result]
 
 
 async def transaction(graph: Graph, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
@@ -73,8 +73,6 @@ async def transaction(graph: Graph, work: Callable[[AsyncManagedTransaction], Aw
 async def idempotent(graph: Graph, credential_id: str, mutation: str, key: str, values: dict[str, Any],
                      work: Work) -> dict[str, Any]:
     if not key or not key.strip() or len(key) > 200:
-        from api.errors import UserError
-
         raise UserError("idempotencyKey: give a non-empty key of at most 200 characters, unique per operation")
     print_ = fingerprint(mutation, values)
 
@@ -104,4 +102,5 @@ def _replay(found: dict[str, Any], print_: str, key: str) -> dict[str, Any]:
     if found["fingerprint"] != print_:
         raise Conflict(f"idempotencyKey {key!r} was already used with other input (for {found['mutation']}); "
                        "use a new key for a new operation")
-    return json.loads(found["result"])
+    result: dict[str, Any] = json.loads(found["result"])  # what `work` returned, stored as JSON
+    return result

@@ -9,70 +9,97 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from graph import access, loop, repair
-from graph.access import RecordQuery, SubjectKey
+from graph.access import (
+    AccountableRecord,
+    EntryRow,
+    EntryWithSubject,
+    HoldingRow,
+    MeasureRow,
+    OrganisationRow,
+    Page,
+    PersonRow,
+    RecordPeople,
+    RecordQuery,
+    RecordRow,
+    RecordWithSubject,
+    RoleRow,
+    SubjectKey,
+)
 from graph.driver import Graph
+from graph.loop import PushRow
+from graph.repair import ApplicationRow, ObjectionRow
+from graph.risk import LeaderFlag, RiskInputs
 
 G = TypeVar("G", bound=Hashable)
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def grouped(fetch: Callable[[Any, list], Awaitable[Sequence[V]]]) -> Callable[[list], Awaitable[list[V]]]:
-    """A batch function over (group, key) pairs: one `fetch(group, keys)` per distinct group, run concurrently."""
+def grouped(fetch: Callable[[Graph, G, list[K]], Awaitable[Sequence[V]]],
+            graph: Graph) -> Callable[[list[tuple[G, K]]], Awaitable[list[V]]]:
+    """A batch function over (group, key) pairs: one `fetch(graph, group, keys)` per distinct group, run
+    concurrently."""
 
-    async def batch(pairs: list[tuple[Any, Any]]) -> list[V]:
-        by_group: dict[Any, list] = {}
+    async def batch(pairs: list[tuple[G, K]]) -> list[V]:
+        by_group: dict[G, list[K]] = {}
         for group, key in pairs:
             by_group.setdefault(group, [])
             if key not in by_group[group]:
                 by_group[group].append(key)
         groups = list(by_group)
-        results = await asyncio.gather(*(fetch(group, by_group[group]) for group in groups))
-        found = {(group, key): value for group, values in zip(groups, results)
-                 for key, value in zip(by_group[group], values)}
+        results = await asyncio.gather(*(fetch(graph, group, by_group[group]) for group in groups))
+        found = {(group, key): value for group, values in zip(groups, results, strict=True)
+                 for key, value in zip(by_group[group], values, strict=True)}
         return [found[pair] for pair in pairs]
 
     return batch
 
 
 class Loaders:
-    """Created for each request, so nothing is cached across requests."""
+    """Created for each request, so nothing is cached across requests. Each is named for what it loads and by
+    what key."""
 
     def __init__(self, graph: Graph):
         g = graph
-        self.organisation = DataLoader(lambda keys: access.organisations(g, list(keys)))
-        self.person = DataLoader(lambda keys: access.persons_by_pid(g, list(keys)))
-        self.person_by_id_number = DataLoader(lambda keys: access.persons_by_id_number(g, list(keys)))
-        self.roles: DataLoader[tuple[str, str], list] = DataLoader(grouped(lambda kind, keys: access.roles(g, kind, keys)))
-        self.holdings = DataLoader(lambda keys: access.holdings(g, list(keys)))
-        self.records: DataLoader[tuple[RecordQuery, SubjectKey], access.Page] = DataLoader(
-            grouped(lambda query, keys: access.records_pages(g, query, keys)))
-        self.accountable: DataLoader[tuple[RecordQuery, str], access.Page] = DataLoader(
-            grouped(lambda query, pids: access.accountable_pages(g, query, pids)))
-        self.record: DataLoader[tuple[date, str], tuple | None] = DataLoader(
-            grouped(lambda as_of, ids: access.records_by_id(g, as_of, ids)))
-        self.record_people = DataLoader(lambda keys: access.record_people(g, list(keys)))
-        self.entries = DataLoader(lambda keys: access.list_entries(g, list(keys)))
-        self.entry = DataLoader(lambda keys: access.entries_by_id(g, list(keys)))
-        self.measures = DataLoader(lambda keys: _same_for_all(access.measures(g), len(keys)))
-        self.risk: DataLoader[tuple[date, SubjectKey], dict] = DataLoader(
-            grouped(lambda as_of, keys: access.risk_inputs(g, as_of, keys)))
-        self.leader_flags: DataLoader[tuple[date, str], list] = DataLoader(
-            grouped(lambda as_of, usccs: access.leader_flags(g, as_of, usccs)))
+        # Subjects: organisations by USCC, persons by pid or by ID number.
+        self.organisation = DataLoader[str, OrganisationRow | None](lambda usccs: access.organisations(g, usccs))
+        self.person = DataLoader[str, PersonRow | None](lambda pids: access.persons_by_pid(g, pids))
+        self.person_by_id_number = DataLoader[str, PersonRow | None](
+            lambda numbers: access.persons_by_id_number(g, numbers))
+        # Roles in an organisation (ORGANISATION, USCC) or of a person (PERSON, pid), every date; and the
+        # shareholdings of an organisation (both sides) by USCC.
+        self.roles = DataLoader[tuple[str, str], list[RoleRow]](grouped(access.roles, g))
+        self.holdings = DataLoader[str, list[HoldingRow]](lambda usccs: access.holdings(g, usccs))
+        # Records: a page of a subject's records, a page of the records a person answers for (by pid), one record
+        # as of a day by recordId, and the people a record names or whose organisation it is of, by recordId.
+        self.records_page = DataLoader[tuple[RecordQuery, SubjectKey], Page[RecordRow]](
+            grouped(access.records_pages, g))
+        self.accountable_page = DataLoader[tuple[RecordQuery, str], Page[AccountableRecord]](
+            grouped(access.accountable_pages, g))
+        self.record_by_id = DataLoader[tuple[date, str], RecordWithSubject | None](grouped(access.records_by_id, g))
+        self.record_people = DataLoader[str, RecordPeople](lambda ids: access.record_people(g, ids))
+        # List entries: every entry of a subject, and one entry by entryId.
+        self.entries_of_subject = DataLoader[SubjectKey, list[EntryRow]](lambda keys: access.list_entries(g, keys))
+        self.entry_by_id = DataLoader[str, EntryWithSubject | None](lambda ids: access.entries_by_id(g, ids))
+        # The measure catalogue: one key for the whole of it.
+        self.measures = DataLoader[str, list[MeasureRow]](lambda keys: _same_for_all(access.measures(g), len(keys)))
+        # What the risk rule reads of a subject on a day, and the leaders' flags of a screened organisation.
+        self.risk_inputs = DataLoader[tuple[date, SubjectKey], RiskInputs](grouped(access.risk_inputs, g))
+        self.leader_flags = DataLoader[tuple[date, str], list[LeaderFlag]](grouped(access.leader_flags, g))
         # Pushes (api/types/push.py): by pushId, and every push of a list entry.
-        self.push = DataLoader(lambda ids: loop.pushes_by_id(g, list(ids)))
-        self.pushes_of_entry = DataLoader(lambda ids: loop.pushes_of_entries(g, list(ids)))
+        self.push = DataLoader[str, PushRow | None](lambda ids: loop.pushes_by_id(g, ids))
+        self.pushes_of_entry = DataLoader[str, list[PushRow]](lambda ids: loop.pushes_of_entries(g, ids))
         # Repair applications and objections (api/types/repair.py): by record, by (RECORD|ENTRY, target id), by id.
-        self.repair_applications = DataLoader(lambda ids: repair.applications_of_records(g, list(ids)))
-        self.objections: DataLoader[tuple[str, str], list] = DataLoader(
-            grouped(lambda kind, ids: repair.objections_of_targets(g, kind, ids)))
-        self.repair_application = DataLoader(lambda ids: repair.applications_by_id(g, list(ids)))
-        self.objection = DataLoader(lambda ids: repair.objections_by_id(g, list(ids)))
+        self.repair_applications = DataLoader[str, list[ApplicationRow]](
+            lambda ids: repair.applications_of_records(g, ids))
+        self.objections = DataLoader[tuple[str, str], list[ObjectionRow]](grouped(repair.objections_of_targets, g))
+        self.repair_application = DataLoader[str, ApplicationRow | None](lambda ids: repair.applications_by_id(g, ids))
+        self.objection = DataLoader[str, ObjectionRow | None](lambda ids: repair.objections_by_id(g, ids))
 
 
 async def _same_for_all(result: Awaitable[V], count: int) -> list[V]:

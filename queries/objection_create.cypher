@@ -4,7 +4,7 @@ OPTIONAL MATCH (r:Record {recordId: $targetId}) WHERE $targetKind = 'RECORD'
 OPTIONAL MATCH (e:ListEntry {entryId: $targetId}) WHERE $targetKind = 'ENTRY'
 WITH r, e, coalesce(r, e) AS t
 MATCH (t)<-[:RECORD|LIST_ENTRY]-(s)
-REMOVE t._lock  // taken by lock_record / lock_list_entry: held to the end of the transaction all the same
+REMOVE t._lock  // taken by objection_target_state: held to the end of the transaction all the same
 WITH r, e, t, s, CASE WHEN s:Person THEN 'PERSON' ELSE 'ORGANISATION' END AS kind, coalesce(s.uscc, s.idNumber) AS id
 CREATE (t)-[:OBJECTION]->(o:Objection {
   objectionId: $objectionId, targetKind: $targetKind, targetId: $targetId, subjectKind: kind, subjectId: id,

@@ -5,7 +5,7 @@
 MATCH (s)-[:RECORD|LIST_ENTRY]->(t)-[:OBJECTION]->(o:Objection {objectionId: $objectionId})
 SET o.status = $status, o.resolvedOn = $resolvedOn, o.reason = $reason, o.resolvedByUscc = $agencyUscc,
     o.resolvedAt = datetime()
-REMOVE o._lock, t._lock  // taken by lock_objection: held to the end of the transaction all the same
+REMOVE o._lock, t._lock  // taken by objection_state: held to the end of the transaction all the same
 WITH s, t, o
 CALL (t, o) {
   WITH t, o WHERE t:Record AND o.status = 'UPHELD'

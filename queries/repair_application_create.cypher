@@ -1,7 +1,7 @@
 // WRITE
 // A repair application on a record, and the REPAIR_APPLIED event in the subject's history.
 MATCH (s)-[:RECORD]->(r:Record {recordId: $recordId})
-REMOVE r._lock  // taken by lock_record: held to the end of the transaction all the same
+REMOVE r._lock  // taken by repair_record_state: held to the end of the transaction all the same
 WITH s, r, CASE WHEN s:Person THEN 'PERSON' ELSE 'ORGANISATION' END AS kind, coalesce(s.uscc, s.idNumber) AS id
 CREATE (r)-[:REPAIR_APPLICATION]->(a:RepairApplication {
   applicationId: $applicationId, recordId: r.recordId, subjectKind: kind, subjectId: id, appliedOn: $appliedOn,

@@ -4,7 +4,7 @@
 MATCH (s)-[:RECORD]->(r:Record)-[:REPAIR_APPLICATION]->(a:RepairApplication {applicationId: $applicationId})
 SET a.status = $status, a.decidedOn = $decidedOn, a.reason = $reason, a.decidedByUscc = $agencyUscc,
     a.decidedAt = datetime()
-REMOVE a._lock, r._lock  // taken by lock_repair_application: held to the end of the transaction all the same
+REMOVE a._lock, r._lock  // taken by repair_application_state: held to the end of the transaction all the same
 // repairGrantedOn keeps the day through a re-import of records.csv (import_records); repairedBy says why.
 SET r.repairedOn = CASE WHEN $status = 'ACCEPTED' THEN $decidedOn ELSE r.repairedOn END,
     r.repairGrantedOn = CASE WHEN $status = 'ACCEPTED' THEN $decidedOn ELSE r.repairGrantedOn END,

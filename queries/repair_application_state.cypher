@@ -1,8 +1,11 @@
-// READ
-// A repair application as its decision needs it (read under the application's lock): the application, its
-// record, the rectifications ordered for the record by the decision day with the first one reported done after
-// each order, and the list entries resting on the record.
+// WRITE
+// A repair application as its decision needs it, read under the write locks of the application and then its
+// record, taken first (as repair_record_state; objection_state takes them in the same order): the application,
+// its record, the rectifications ordered for the record by the decision day with the first one reported done
+// after each order, and the list entries resting on the record. No row when there is no such application.
 MATCH (r:Record)-[:REPAIR_APPLICATION]->(a:RepairApplication {applicationId: $applicationId})
+SET a._lock = true, r._lock = true
+WITH r, a
 RETURN a {.*} AS application, r {.*} AS record,
   COLLECT {
     MATCH (ordered:Event {recordId: r.recordId, eventType: 'RECTIFICATION_ORDERED'})

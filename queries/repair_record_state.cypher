@@ -1,7 +1,12 @@
-// READ
-// A record as an application for its repair needs it (read under the record's lock): its dates and authority,
-// its subject, and the applications pending on or after the day applied for (decided later, or not yet).
-MATCH (r:Record {recordId: $recordId})<-[:RECORD]-(s)
+// WRITE
+// A record as an application for its repair needs it, read under the record's write lock, taken first (of two
+// requests racing on it, the second waits here and then reads the first one's committed state; workflow.md
+// section 5): its dates and authority, its subject, and the applications pending on or after the day applied for
+// (decided later, or not yet). No row when there is no such record.
+MATCH (r:Record {recordId: $recordId})
+SET r._lock = true
+WITH r
+MATCH (r)<-[:RECORD]-(s)
 RETURN r {.*} AS record,
   CASE WHEN s:Person THEN 'PERSON' ELSE 'ORGANISATION' END AS subjectKind,
   CASE WHEN s:Person THEN s.pid ELSE s.uscc END AS subjectKey,

@@ -9,7 +9,6 @@ from graph import audit
 from graph.driver import Graph
 
 
-
 async def make_key(graph: Graph, role: str = "ADMIN", *, agency_name: str | None = None,
                    agency_uscc: str | None = None, region: str | None = None, subject_kind: str | None = None,
                    subject_id: str | None = None) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from api.auth import Principal, Role
 from graph.ingest import Importer
 from tests.exchange_folder import write_folder
-from tests.scenario import A, B, C, P1
+from tests.scenario import P1, A, B, C
 
 U1, U2, U3 = "113205001000000161", "11320500100000024U", "11320500100000032N"
 AUTH1, AUTH2 = "113205002000000133", "11320500200000021X"
@@ -48,7 +48,8 @@ def measure(code: str, list_type: str, unit: str | None, domain: str = "", name:
 
 
 FILES = {
-    "organisations.csv": [{"uscc": A, "name": "深圳示例通信技术有限公司"}, {"uscc": B, "name": "北京示例测试科技有限公司"},
+    "organisations.csv": [{"uscc": A, "name": "深圳示例通信技术有限公司"},
+                          {"uscc": B, "name": "北京示例测试科技有限公司"},
                           {"uscc": C, "name": "上海示例贸易有限公司"}],
     "persons.csv": [{"id_number": P1, "name": "张三"}],
     "records.csv": [rec("R1", "SERIOUS", "2026-01-10"), rec("R2", "SERIOUS", "2026-02-01", B),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from graph import access
 from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
 from tests import scenario
 from tests.gql import SCHEMA, data, execute
-from tests.scenario import A, B, P1
+from tests.scenario import P1, A, B
 
 ROOT = Path(__file__).parent.parent
 
@@ -134,7 +134,7 @@ def test_usccs_take_ascii_only() -> None:
     # 'ﬀ'.upper() is 'FF': without the ASCII rule these 17 characters made a well-formed 18-character code.
     with pytest.raises(IdentifierError, match="18 characters, this one has 17"):
         parse_uscc("9144030019220382ﬀ")
-    with pytest.raises(IdentifierError, match="character 18 is '²'.*check character of this code is '6'"):
+    with pytest.raises(IdentifierError, match=r"character 18 is '²'.*check character of this code is '6'"):
         parse_uscc("91440300192203821²")
     assert parse_uscc(f" {B.lower()} ").code == B  # blanks around and lower case stay forgiven
 
@@ -194,8 +194,8 @@ async def test_malformed_codes_come_back_in_order_flagged(world) -> None:
     ids = [*BAD_IDS, P1.lower()]
     result = (await data(world, SCREEN, usccs=usccs, ids=ids))["screen"]
     assert [r["query"] for r in result] == usccs + ids
-    answers = [(code, r, BAD_USCCS, "malformed USCC: ") for code, r in zip(usccs, result[:len(usccs)])]
-    answers += [(code, r, BAD_IDS, "malformed ID number: ") for code, r in zip(ids, result[len(usccs):])]
+    answers = [(code, r, BAD_USCCS, "malformed USCC: ") for code, r in zip(usccs, result[:len(usccs)], strict=True)]
+    answers += [(code, r, BAD_IDS, "malformed ID number: ") for code, r in zip(ids, result[len(usccs):], strict=True)]
     for code, r, bad, prefix in answers:
         if code in bad:
             assert r["found"] is False and r["subject"] is None, code[:20]
@@ -252,16 +252,16 @@ def frozen_at(instant: datetime) -> type[datetime]:
     class Clock(datetime):
         @classmethod
         def now(cls, tz=None):  # as datetime.now: the zone's wall clock, or the server's (UTC here) without one
-            return instant.astimezone(tz) if tz else instant.astimezone(timezone.utc).replace(tzinfo=None)
+            return instant.astimezone(tz) if tz else instant.astimezone(UTC).replace(tzinfo=None)
 
     return Clock
 
 
 @pytest.mark.parametrize(("instant", "day"), [
-    (datetime(2026, 11, 27, 20, 0, tzinfo=timezone.utc), date(2026, 11, 28)),  # 04:00 on the 28th in Beijing
-    (datetime(2026, 11, 28, 15, 59, 59, tzinfo=timezone.utc), date(2026, 11, 28)),
-    (datetime(2026, 11, 28, 16, 0, tzinfo=timezone.utc), date(2026, 11, 29)),
-    (datetime(2031, 3, 31, 16, 30, tzinfo=timezone.utc), date(2031, 4, 1)),
+    (datetime(2026, 11, 27, 20, 0, tzinfo=UTC), date(2026, 11, 28)),  # 04:00 on the 28th in Beijing
+    (datetime(2026, 11, 28, 15, 59, 59, tzinfo=UTC), date(2026, 11, 28)),
+    (datetime(2026, 11, 28, 16, 0, tzinfo=UTC), date(2026, 11, 29)),
+    (datetime(2031, 3, 31, 16, 30, tzinfo=UTC), date(2031, 4, 1)),
 ])
 def test_today_is_the_day_in_china(monkeypatch, instant: datetime, day: date) -> None:
     monkeypatch.setattr(dates, "datetime", frozen_at(instant))
@@ -272,7 +272,7 @@ def test_today_does_not_follow_the_server_zone(monkeypatch) -> None:
     monkeypatch.setenv("TZ", "Etc/GMT+12")  # 20 hours behind Beijing: a different day most of the time
     time.tzset()
     try:
-        assert dates.today() == (datetime.now(timezone.utc) + timedelta(hours=8)).date()
+        assert dates.today() == (datetime.now(UTC) + timedelta(hours=8)).date()
     finally:
         monkeypatch.undo()
         time.tzset()
@@ -280,7 +280,7 @@ def test_today_does_not_follow_the_server_zone(monkeypatch) -> None:
 
 async def test_resolvers_default_to_the_day_in_china(graph, tmp_path, monkeypatch) -> None:
     await scenario.load(graph, tmp_path, {"records.csv": [scenario.rec("R7", "GENERAL", "2031-04-01")]})
-    monkeypatch.setattr(dates, "datetime", frozen_at(datetime(2031, 3, 31, 16, 30, tzinfo=timezone.utc)))
+    monkeypatch.setattr(dates, "datetime", frozen_at(datetime(2031, 3, 31, 16, 30, tzinfo=UTC)))
     records = 'query($d: Date) { organisation(uscc: "%s", asOf: $d) { records { edges { node { recordId } } } } }' % A
     ids = [e["node"]["recordId"] for e in (await data(graph, records))["organisation"]["records"]["edges"]]
     assert "R7" in ids  # decided today in Beijing, while it is still 2031-03-31 in UTC

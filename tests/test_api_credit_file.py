@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graphql import build_schema as parse_sdl, find_breaking_changes
+from graphql import build_schema as parse_sdl
+from graphql import find_breaking_changes
 
 from api.cursors import parse_node_id
 from tests import scenario
 from tests.gql import SCHEMA, data, errors
-from tests.scenario import A, B, C, P1, P2, P3
+from tests.scenario import P1, P3, A, B
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CONTRACT = REPO.parent / "shared" / "spec" / "contract.graphql"  # the ground truth, beside the clone

@@ -8,9 +8,9 @@ from starlette.testclient import TestClient
 from api.app import create_app
 from graph.identifiers import make_uscc
 from tests import scenario
-from tests.keys import bearer, make_key
 from tests.gql import data, errors, execute
-from tests.scenario import A, B, C, P1, P3
+from tests.keys import bearer, make_key
+from tests.scenario import P1, P3, A, B, C
 
 SCREEN = """query($usccs: [String!]!, $ids: [String!]!, $asOf: Date) {
   screen(usccs: $usccs, idNumbers: $ids, asOf: $asOf) {
@@ -57,7 +57,8 @@ async def test_screening_1000_codes_takes_a_fixed_number_of_round_trips(world) -
     codes = [A, B, C] + [make_uscc("9", "1", "440300", f"MA{i:06d}") for i in range(997)]
     result, stats = await execute(world, SCREEN, usccs=codes, ids=[], asOf="2024-05-01")
     assert result.errors is None and len(result.data["screen"]) == 1000
-    assert stats.round_trips <= 6, stats.queries
+    # 5 reads, and the access log: its events written while the screening runs, then its commit.
+    assert stats.round_trips <= 7, stats.queries
 
 
 async def test_search_chinese_names_and_exact_uscc(world) -> None:

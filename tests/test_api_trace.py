@@ -7,13 +7,14 @@ import pytest
 from graph.identifiers import make_uscc
 from tests import scenario
 from tests.gql import data, errors, execute
-from tests.scenario import A, B, C, D, E, P1
+from tests.scenario import P1, A, B, C, D, E
 
 TRACE = """query($uscc: String!, $depth: Int, $asOf: Date) {
   liabilityTrace(uscc: $uscc, depth: $depth, asOf: $asOf) {
     organisation { name }
     accountable { basis person { name } record { recordId } }
-    relatedOrganisations { organisation { uscc name } distance via { relation label source target } riskLevel { level } }
+    relatedOrganisations {
+      organisation { uscc name } distance via { relation label source target } riskLevel { level } }
     graph { truncated nodes { id kind label riskLevel } edges { relation label from to } }
   } }"""
 
@@ -100,7 +101,8 @@ async def test_neighbourhood_respects_relations_dates_and_limit(world) -> None:
     a = await node_id(world, A)
     everything = (await data(world, NEIGHBOURHOOD, id=a, depth=1, asOf="2024-05-01"))["neighbourhood"]
     labels = {n["label"] for n in everything["nodes"]}
-    assert {"深圳示例通信技术有限公司", "李四", "宁波示例港口物流有限公司", "ADMIN_PENALTY R1", "BLACKLIST L1"} <= labels
+    assert {"深圳示例通信技术有限公司", "李四", "宁波示例港口物流有限公司", "ADMIN_PENALTY R1",
+            "BLACKLIST L1"} <= labels
     assert "张三" not in labels  # his role ended in 2022
     roles = (await data(world, NEIGHBOURHOOD, id=a, depth=1, rel=["LEGAL_REPRESENTATIVE"], asOf="2022-08-01"))
     assert {n["label"] for n in roles["neighbourhood"]["nodes"]} == {"深圳示例通信技术有限公司", "张三"}
@@ -110,7 +112,8 @@ async def test_neighbourhood_respects_relations_dates_and_limit(world) -> None:
 
 
 PATHS = """query($from: ID!, $to: ID!, $max: Int, $asOf: Date) {
-  shortestPaths(from: $from, to: $to, maxHops: $max, asOf: $asOf) { length nodes { label } edges { relation label } } }"""
+  shortestPaths(from: $from, to: $to, maxHops: $max, asOf: $asOf) {
+    length nodes { label } edges { relation label } } }"""
 
 
 async def test_shortest_paths_in_time_and_none(world) -> None:
@@ -134,10 +137,12 @@ async def test_all_shortest_paths_are_given(graph, tmp_path) -> None:
     }
     await scenario.load(graph, tmp_path, extra)
     b, e = await node_id(graph, B), await node_id(graph, E)
-    result, stats = await execute(graph, PATHS, **{"from": b, "to": e, "asOf": "2024-05-01"})
+    result, _stats = await execute(graph, PATHS, **{"from": b, "to": e, "asOf": "2024-05-01"})
     paths = result.data["shortestPaths"]
     assert sorted([n["label"] for n in p["nodes"]] for p in paths) == [
-        ["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"], ["北京示例测试科技有限公司", "王五", "嘉兴示例电子科技有限公司"]]
+        ["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"],
+        ["北京示例测试科技有限公司", "王五", "嘉兴示例电子科技有限公司"]]
     assert {p["length"] for p in paths} == {2}
     before = (await data(graph, PATHS, **{"from": b, "to": e, "asOf": "2019-06-01"}))["shortestPaths"]
-    assert [[n["label"] for n in p["nodes"]] for p in before] == [["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"]]
+    assert [[n["label"] for n in p["nodes"]] for p in before] == [
+        ["北京示例测试科技有限公司", "张三", "嘉兴示例电子科技有限公司"]]

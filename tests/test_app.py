@@ -30,7 +30,8 @@ async def test_graphql_reads_from_neo4j(client, graph) -> None:
     )
     response = client.post("/graphql", json={"query": '{ organisation(uscc: "91440300MA0CF0A11H") { name uscc } }'})
     assert response.status_code == 200
-    assert response.json() == {"data": {"organisation": {"name": "深圳示例通信技术有限公司", "uscc": "91440300MA0CF0A11H"}}}
+    assert response.json() == {"data": {"organisation": {"name": "深圳示例通信技术有限公司",
+                                                         "uscc": "91440300MA0CF0A11H"}}}
 
 
 def test_health_and_readiness(client) -> None:
@@ -84,8 +85,8 @@ def test_neo4j_away_is_503_unavailable_and_back_is_served_without_restart(tmp_pa
     settings.neo4j.cache_clear()
     try:
         with GraphDatabase.driver(instance.uri, auth=None) as drv:
-            drv.execute_query("CREATE (:Organisation {uscc: $uscc, name: '深圳示例通信技术有限公司', usccChecksumValid: true})",
-                              uscc=USCC)
+            drv.execute_query("CREATE (:Organisation {uscc: $uscc, name: $name, usccChecksumValid: true})",
+                              uscc=USCC, name="深圳示例通信技术有限公司")
         served = {"data": {"organisation": {"name": "深圳示例通信技术有限公司"}}}
         with TestClient(create_app()) as client:
             response = answered(client)

@@ -325,8 +325,10 @@ async def test_a_removal_counts_from_its_day_on_and_not_before(world) -> None:
                  and rules.entry_active(date(2026, 6, 30), e["listedOn"], e["validUntil"], None))
     removed = date(2026, 6, 30)
     query = 'query($d: Date) { dashboard(asOf: $d) { activeEntries(groupBy: LIST_TYPE) { key count } } }'
-    before = {b["key"]: b["count"] for b in (await data(world.graph, query, d="2026-06-29"))["dashboard"]["activeEntries"]}
-    on_day = {b["key"]: b["count"] for b in (await data(world.graph, query, d="2026-06-30"))["dashboard"]["activeEntries"]}
+    before = {b["key"]: b["count"]
+              for b in (await data(world.graph, query, d="2026-06-29"))["dashboard"]["activeEntries"]}
+    on_day = {b["key"]: b["count"]
+              for b in (await data(world.graph, query, d="2026-06-30"))["dashboard"]["activeEntries"]}
     await world.graph.driver.execute_query("MATCH (e:ListEntry {entryId: $id}) SET e.removedOn = $day",
                                            id=entry["entryId"], day=removed)
     entry["removedOn"] = removed

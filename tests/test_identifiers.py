@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from graph.identifiers import (
-    IdentifierError, make_resident_id, make_uscc, mask_id_number, parse_resident_id, parse_uscc,
+    IdentifierError,
+    make_resident_id,
+    make_uscc,
+    mask_id_number,
+    parse_resident_id,
+    parse_uscc,
 )
 
 VALID_USCCS = ["914403001922038216", "91110000600037341L", "91310110666007217T", "91330201MA282UF146",
@@ -22,7 +27,7 @@ def test_published_valid_usccs_pass_both_checks(code: str) -> None:
 
 def test_the_standards_example_is_refused_with_the_right_check_character() -> None:
     # 'Z' is outside the alphabet, so no real code ends in it: malformed, and the message gives the right one.
-    with pytest.raises(IdentifierError, match="character 18 is 'Z'.*check character of this code is '3'"):
+    with pytest.raises(IdentifierError, match=r"character 18 is 'Z'.*check character of this code is '3'"):
         parse_uscc("91350100M000100Y4Z")
     corrected = parse_uscc("91350100M000100Y43")
     assert corrected.check_valid is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from datetime import date
 
@@ -15,7 +16,12 @@ from hypothesis import strategies as st
 from graph import exchange
 from graph.exchange import Rejected, Row, RowError
 from graph.identifiers import (
-    USCC_ALPHABET, IdentifierError, make_resident_id, make_uscc, parse_resident_id, parse_uscc,
+    USCC_ALPHABET,
+    IdentifierError,
+    make_resident_id,
+    make_uscc,
+    parse_resident_id,
+    parse_uscc,
 )
 
 FUZZ = settings(derandomize=True, database=None, max_examples=120, deadline=None,
@@ -24,15 +30,15 @@ FUZZ = settings(derandomize=True, database=None, max_examples=120, deadline=None
 USCCS = [make_uscc("9", "1", "440300", f"MA5F{i:04d}") for i in range(3)]
 PERSONS = [make_resident_id("990101", date(1980, 1, 1), i) for i in (1, 2, 9)]  # 9 ends in X
 SAMPLES = {  # plausible cells, so that some rows pass and some keys repeat
-    "uscc": USCCS + [USCCS[0].lower()], "subject_id": USCCS + PERSONS, "holder_id": USCCS + PERSONS,
-    "id_number": PERSONS + [PERSONS[2].lower(), "E1234567"], "record_id": ["R1", "R2"], "entry_id": ["L1"],
+    "uscc": [*USCCS, USCCS[0].lower()], "subject_id": USCCS + PERSONS, "holder_id": USCCS + PERSONS,
+    "id_number": [*PERSONS, PERSONS[2].lower(), "E1234567"], "record_id": ["R1", "R2"], "entry_id": ["L1"],
     "event_id": ["E1"], "measure_code": ["M-1"], "subject_kind": ["ORGANISATION", "person"],
     "holder_kind": ["ORGANISATION", "PERSON"], "role": ["EXECUTIVE"], "category": ["ADMIN_PENALTY"],
     "severity": ["GENERAL", "serious"], "list_type": ["BLACKLIST"], "event_type": ["TRAINING", "COMMITMENT"],
     "percent": ["50", "0", "1e400", "nan"], "fine_wan": ["1.5", "9e999999", "-1"], "hours": ["inf", "2"],
 }
 DATES = ["2024-01-01", "2024-02-30", "9999-12-31", "２０２４-０１-０１", ""]
-JUNK = st.text(st.sampled_from(list('ab ,"\r\n\x00\t张x-') + ["\u2028", "\x85", "\ufeff", "😀"]), max_size=12)
+JUNK = st.text(st.sampled_from([*list('ab ,"\r\n\x00\t张x-'), "\u2028", "\x85", "\ufeff", "😀"]), max_size=12)
 SPEC = st.sampled_from(exchange.SPECS)
 
 
@@ -74,7 +80,7 @@ def csv_file(draw) -> tuple[exchange.FileSpec, bytes, int]:
 def read(spec: exchange.FileSpec, data: bytes) -> list[Row | Rejected]:
     items = list(exchange.read_rows(io.BytesIO(data), spec, []))
     lines = [(i.line, i.last) for i in items]
-    assert all(first <= last for first, last in lines) and all(a[1] < b[0] for a, b in zip(lines, lines[1:]))
+    assert all(first <= last for first, last in lines) and all(a[1] < b[0] for a, b in itertools.pairwise(lines))
     return items
 
 

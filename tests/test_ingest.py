@@ -10,7 +10,15 @@ import pytest
 from graph import exchange
 from graph.ingest import Importer, Reject
 from tests.exchange_folder import (
-    ORG_A, ORG_B, ORG_FLAGGED, ORG_UNKNOWN, PERSON_A, PERSON_B, PERSON_C, base_files, write_folder,
+    ORG_A,
+    ORG_B,
+    ORG_FLAGGED,
+    ORG_UNKNOWN,
+    PERSON_A,
+    PERSON_B,
+    PERSON_C,
+    base_files,
+    write_folder,
 )
 
 

@@ -5,7 +5,7 @@ poller in-process. Servers, websockets and Neo4j outages: tests/test_loop_live.p
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -206,7 +206,8 @@ async def test_a_unit_answers_its_push_once(world) -> None:
     got = (await ok(world, ANSWER, w.UNIT1, input=answer(push_id)))["giveFeedback"]
     feedback = got["feedback"]
     assert got["status"] == "ANSWERED" and feedback["outcome"] == "APPLIED" and feedback["actedOn"] == str(TODAY)
-    assert feedback["by"] == {"name": "苏州市财政局", "uscc": w.U1} and feedback["caseReference"] == "苏财采〔2026〕12号"
+    assert feedback["by"] == {"name": "苏州市财政局", "uscc": w.U1}
+    assert feedback["caseReference"] == "苏财采〔2026〕12号"
     assert feedback["answeredAt"].endswith("+08:00")
     events = (await world.driver.execute_query(
         "MATCH (:Organisation {uscc: $a})-[:EVENT]->(e:Event) WHERE e.eventType <> 'PUNISHMENT_INITIATED' "

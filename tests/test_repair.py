@@ -20,7 +20,7 @@ from api.dates import today
 from graph import loop, rules
 from tests import scenario
 from tests.gql import ADMIN, execute
-from tests.scenario import A, B, E, P1
+from tests.scenario import P1, A, B, E
 
 AUTH_USCC, OTHER_USCC, BANK_USCC = "11440300MB2C00013H", "11110000MB2C00021C", "91110000MA0BANK1X1"
 AUTH = Principal(Role.AUTHORITY, credential_id="test-auth", agency_name="深圳市市场监督管理局", agency_uscc=AUTH_USCC)
@@ -170,7 +170,7 @@ async def test_apply_then_accept_repairs_the_record_and_ends_its_entry_and_push(
     assert applied["record"] == {"recordId": "G1", "status": "ACTIVE"} and applied["subject"]["name"] == NAMES[A]
     assert applied["rectificationEvidence"] == ["整改报告.pdf"] and applied["applicationId"].startswith("RA-")
     decided = await ok(world, DECIDE, AUTH, "d1", **decision(applied["applicationId"], "2026-05-01"))
-    assert decided["status"] == "ACCEPTED" and decided["decidedOn"] == "2026-05-01" and decided["reason"] == "已整改到位"
+    assert (decided["status"], decided["decidedOn"], decided["reason"]) == ("ACCEPTED", "2026-05-01", "已整改到位")
     assert decided["record"] == {"recordId": "G1", "status": "REPAIRED", "repairedOn": "2026-05-01"}
     entry = (await world.driver.execute_query(
         "MATCH (e:ListEntry {entryId: 'LG1'})-[:PUSH]->(p) RETURN toString(e.removedOn) AS removed, "
@@ -317,7 +317,8 @@ async def test_an_objection_marks_its_target_in_every_view_until_resolved(world)
     # Resolved: the target may be disputed again.
     assert (await ok(world, FILE, SUBJECT_A, "o2", **objection(RECORD_ID, "2026-03-10")))["status"] == "UNDER_REVIEW"
     assert await events(world, A) == [("OBJECTION_FILED", "2026-03-01", "G1"),
-                                      ("OBJECTION_REJECTED", "2026-03-10", "G1"), ("OBJECTION_FILED", "2026-03-10", "G1")]
+                                      ("OBJECTION_REJECTED", "2026-03-10", "G1"),
+                                      ("OBJECTION_FILED", "2026-03-10", "G1")]
 
 
 async def test_an_upheld_objection_revokes_the_record_and_ends_the_entries_resting_on_it(world) -> None:

@@ -19,8 +19,9 @@ def test_publication_periods_run_from_the_decision_date() -> None:
 
 
 def test_a_new_regime_is_a_new_row(monkeypatch) -> None:
-    newer = rules.Regime("TEST-2030", date(2030, 1, 1), {k: rules.Period(0, 1) for k in ("MINOR", "GENERAL", "SERIOUS")})
-    monkeypatch.setattr(rules, "REGIMES", rules.REGIMES + (newer,))
+    newer = rules.Regime("TEST-2030", date(2030, 1, 1),
+                         {k: rules.Period(0, 1) for k in ("MINOR", "GENERAL", "SERIOUS")})
+    monkeypatch.setattr(rules, "REGIMES", (*rules.REGIMES, newer))
     assert rules.public_until("SERIOUS", date(2030, 6, 1)) == (date(2030, 7, 1), "TEST-2030")
     assert rules.public_until("SERIOUS", date(2029, 6, 1)) == (date(2032, 6, 1), "NDRC-2025-36")
 

@@ -14,5 +14,6 @@ async def test_schema_applies_twice_and_has_keys_and_fulltext(driver) -> None:
 
 
 def test_statements_drop_comments() -> None:
-    stmts = graph_schema.statements("// a comment; with a semicolon\nCREATE INDEX a IF NOT EXISTS FOR (n:X) ON (n.y);\n")
+    stmts = graph_schema.statements("// a comment; with a semicolon\n"
+                                    "CREATE INDEX a IF NOT EXISTS FOR (n:X) ON (n.y);\n")
     assert stmts == ["CREATE INDEX a IF NOT EXISTS FOR (n:X) ON (n.y)"]

@@ -5,25 +5,28 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import Annotated
 
 import strawberry
 
 from api.auth import Role
 from api.context import Info
 from api.cursors import check_first, encode, parse_node_id
+from api.dates import today
 from api.errors import Forbidden, UserError
 from api.types.common import Agency, PageInfo
+from api.types.subject import Subject, subject_object
 from graph import audit
+from graph.access import OrganisationRow, PersonRow
 
-ViewerRole = strawberry.enum(Role, name="ViewerRole",
-                             description="Decided by the credential in the Authorization header; a request without "
-                                         "one is PUBLIC.")
+# The credential's Role (api/auth.py), served as the enum ViewerRole: strawberry.enum registers it on the class
+# itself, so fields below are annotated with Role.
+strawberry.enum(Role, name="ViewerRole",
+                description="Decided by the credential in the Authorization header; a request without one is PUBLIC.")
 
 
 @strawberry.type
 class Viewer:
-    role: ViewerRole  # type: ignore[valid-type]
+    role: Role
     name: str | None = strawberry.field(description="The credential's label, e.g. '苏州市财政局 采购系统'.")
     agency: Agency | None = strawberry.field(description="The agency the credential acts for.")
     region_code: str | None = strawberry.field(
@@ -32,22 +35,23 @@ class Viewer:
     subject_key: strawberry.Private[tuple[str, str] | None]
 
     @strawberry.field(description="SUBJECT only: the organisation or person whose own file this is.")
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")] | None:
-        from api.dates import today
-        from api.types.subject import subject_object
-
+    async def subject(self, info: Info) -> Subject | None:
         if self.subject_key is None:
             return None
         kind, key = self.subject_key
         loaders = info.context.loaders
-        row = await (loaders.organisation.load(key) if kind == "ORGANISATION" else loaders.person.load(key))
+        row: OrganisationRow | PersonRow | None
+        if kind == "ORGANISATION":
+            row = await loaders.organisation.load(key)
+        else:
+            row = await loaders.person.load(key)
         return subject_object(row, today()) if row else None
 
 
 @strawberry.type(description="Who read a subject's file (知情权). The purpose is shown to ADMIN only.")
 class AccessEvent:
     at: datetime
-    role: ViewerRole  # type: ignore[valid-type]
+    role: Role
     agency: Agency | None
     operation: str = strawberry.field(
         description="The top-level field that read the file: organisation, person, screen, liabilityTrace, "
@@ -78,7 +82,7 @@ class SecurityEvent:
     at: datetime
     kind: str
     credential_id: str | None
-    role: ViewerRole  # type: ignore[valid-type]
+    role: Role
     agency_name: str | None
     pattern: str
     count: int
@@ -123,7 +127,8 @@ class AccessQuery:
         total, rows = await audit.access_page(info.context.graph, f"{SUBJECT_TYPES[type_name]}:{key}",
                                               cursor, limit + 1)
         edges = [AccessEventEdge(cursor=encode([r["at"], r["eventId"]]), node=AccessEvent(
-            at=datetime.fromisoformat(r["at"]), role=Role(r["role"]), agency=Agency.of(r["agencyName"], r["agencyUscc"]),
+            at=datetime.fromisoformat(r["at"]), role=Role(r["role"]),
+            agency=Agency.of(r["agencyName"], r["agencyUscc"]),
             operation=r["operation"], event_id=r["eventId"], purpose_text=r["purpose"])) for r in rows[:limit]]
         return AccessEventConnection(total_count=total, edges=edges, page_info=PageInfo(
             has_next_page=len(rows) > limit, has_previous_page=after is not None,

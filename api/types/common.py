@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.types.enums import RecordCategory, RecordStatus, RiskColour, Severity
+from api.types.lazy import LazyListEntry
 from graph import regions
 from graph.access import MeasureRow
 from graph.risk import RiskResult
-
-if TYPE_CHECKING:
-    from api.types.list_entry import ListEntry
 
 
 @strawberry.type
@@ -22,7 +19,7 @@ class Region:
     name: str | None
 
     @classmethod
-    def of(cls, code: str | None) -> "Region | None":
+    def of(cls, code: str | None) -> Region | None:
         return cls(code=code, name=regions.name(code)) if code else None
 
 
@@ -32,7 +29,7 @@ class Agency:
     uscc: str | None
 
     @classmethod
-    def of(cls, name: str | None, uscc: str | None) -> "Agency | None":
+    def of(cls, name: str | None, uscc: str | None) -> Agency | None:
         if not name and not uscc:
             return None
         return cls(name=name or uscc or "", uscc=uscc)
@@ -44,7 +41,7 @@ class Risk:
     reasons: list[str]
 
     @classmethod
-    def from_result(cls, result: RiskResult) -> "Risk":
+    def from_result(cls, result: RiskResult) -> Risk:
         return cls(level=RiskColour(result.level), reasons=result.reasons)
 
 
@@ -59,7 +56,7 @@ class Measure:
     domain: str | None = strawberry.field(description="The domain that triggers it; null = every domain.")
 
     @classmethod
-    def from_row(cls, row: MeasureRow) -> "Measure":
+    def from_row(cls, row: MeasureRow) -> Measure:
         return cls(code=row.code, name=row.name, tier=row.tier, legal_basis=row.legalBasis,
                    implementer=Agency.of(row.implementerName, row.implementerUscc), list_type=row.listType,
                    domain=row.domain)
@@ -68,7 +65,7 @@ class Measure:
 @strawberry.type
 class AppliedMeasure:
     measure: Measure
-    triggered_by: list[Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]]
+    triggered_by: list[LazyListEntry]
 
 
 @strawberry.type

@@ -93,7 +93,8 @@ class Dashboard:
     region_code: str | None
     as_of: date
     # Entries active on asOf by (region, list type, domain), fetched once per request for every grouping asked.
-    _entries: strawberry.Private[dict] = field(default_factory=dict)
+    _entries: strawberry.Private[dict[bool, asyncio.Future[list[dashboard.EntryGroup]]]] = field(
+        default_factory=dict)
 
     async def _entry_groups(self, info: Info, by_region: bool) -> list[dashboard.EntryGroup]:
         # With a region, the groups always carry it; for the whole country only when a grouping needs it.

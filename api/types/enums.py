@@ -37,7 +37,8 @@ class Severity(Enum):
     SERIOUS = "SERIOUS"
 
 
-@strawberry.enum(description="ACTIVE: in its publication period. EXPIRED: past it. REPAIRED, REVOKED: by decision, on a date.")
+@strawberry.enum(description="ACTIVE: in its publication period. EXPIRED: past it. REPAIRED, REVOKED: by decision, "
+                             "on a date.")
 class RecordStatus(Enum):
     ACTIVE = "ACTIVE"
     EXPIRED = "EXPIRED"

@@ -1,9 +1,9 @@
-"""Graph, GraphNode, GraphEdge, Path, RelatedOrganisation, LiabilityTrace: subgraphs ready to draw."""
+"""Graph (SubgraphType here), GraphNode, GraphEdge, Path, RelatedOrganisation, LiabilityTrace: subgraphs ready
+to draw."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,13 +11,12 @@ from api.context import Info
 from api.cursors import node_id
 from api.types.common import Risk
 from api.types.enums import Relation, RiskColour, SubjectKind
+from api.types.organisation import Organisation
+from api.types.record import Accountability
+from api.types.subject import Subject, subject_object
+from graph.access import OrganisationRow, PersonRow
 from graph.explore import GEdge, GNode, NodeRef, Subgraph
-from graph.risk import assess
-
-if TYPE_CHECKING:
-    from api.types.organisation import Organisation
-    from api.types.record import Accountability
-    from api.types.subject import Subject
+from graph.risk import RiskResult, assess
 
 TYPE_NAMES = {"ORGANISATION": "Organisation", "PERSON": "Person", "RECORD": "CreditRecord", "LIST_ENTRY": "ListEntry"}
 KINDS = {name: kind for kind, name in TYPE_NAMES.items()}
@@ -31,8 +30,8 @@ def subject_key(ref: NodeRef) -> tuple[str, str]:
     return (ref.kind, ref.key)
 
 
-async def risk_of(info: Info, ref: NodeRef, as_of: date):
-    inputs = await info.context.loaders.risk.load((as_of, subject_key(ref)))
+async def risk_of(info: Info, ref: NodeRef, as_of: date) -> RiskResult:
+    inputs = await info.context.loaders.risk_inputs.load((as_of, subject_key(ref)))
     return assess(inputs, as_of)
 
 
@@ -45,7 +44,7 @@ class GraphNode:
     as_of: strawberry.Private[date]
 
     @classmethod
-    def of(cls, node: GNode, as_of: date) -> "GraphNode":
+    def of(cls, node: GNode, as_of: date) -> GraphNode:
         kind = SubjectKind(node.ref.kind) if node.ref.kind in SubjectKind.__members__ else None
         return cls(id=strawberry.ID(ref_id(node.ref)), kind=kind, label=node.label, ref=node.ref, as_of=as_of)
 
@@ -56,9 +55,8 @@ class GraphNode:
         return RiskColour((await risk_of(info, self.ref, self.as_of)).level)
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")] | None:
-        from api.types.subject import subject_object
-
+    async def subject(self, info: Info) -> Subject | None:
+        row: OrganisationRow | PersonRow | None
         if self.kind is SubjectKind.ORGANISATION:
             row = await info.context.loaders.organisation.load(self.ref.key)
         elif self.kind is SubjectKind.PERSON:
@@ -79,20 +77,21 @@ class GraphEdge:
     label: str | None = None
 
     @classmethod
-    def of(cls, edge: GEdge) -> "GraphEdge":
+    def of(cls, edge: GEdge) -> GraphEdge:
         return cls(id=strawberry.ID(edge.id), source=strawberry.ID(ref_id(edge.source)),
                    target=strawberry.ID(ref_id(edge.target)), relation=Relation(edge.relation), from_=edge.start_on,
                    to=edge.end_on, label=edge.label)
 
 
-@strawberry.type
-class Graph:
+# Served as `Graph` (the contract's name); in Python the name stays free for graph.driver.Graph, the database.
+@strawberry.type(name="Graph")
+class SubgraphType:
     nodes: list[GraphNode]
     edges: list[GraphEdge]
     truncated: bool
 
     @classmethod
-    def of(cls, sub: Subgraph, as_of: date) -> "Graph":
+    def of(cls, sub: Subgraph, as_of: date) -> SubgraphType:
         nodes = sorted(sub.nodes.values(), key=lambda n: (n.distance, n.ref.kind, n.ref.key))
         return cls(nodes=[GraphNode.of(n, as_of) for n in nodes], edges=[GraphEdge.of(e) for e in sub.edges.values()],
                    truncated=sub.truncated)
@@ -107,7 +106,7 @@ class Path:
 
 @strawberry.type
 class RelatedOrganisation:
-    organisation: Annotated["Organisation", strawberry.lazy("api.types.organisation")]
+    organisation: Organisation
     distance: int = strawberry.field(
         description="Hops from the traced organisation, counting person and organisation nodes on the way.")
     via: list[GraphEdge] = strawberry.field(
@@ -122,7 +121,7 @@ class RelatedOrganisation:
 
 @strawberry.type
 class LiabilityTrace:
-    organisation: Annotated["Organisation", strawberry.lazy("api.types.organisation")]
-    accountable: list[Annotated["Accountability", strawberry.lazy("api.types.record")]]
+    organisation: Organisation
+    accountable: list[Accountability]
     related_organisations: list[RelatedOrganisation]
-    graph: Graph
+    graph: SubgraphType

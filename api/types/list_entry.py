@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,14 +11,11 @@ from api.context import Info
 from api.cursors import node_id
 from api.types.common import Agency
 from api.types.enums import ListType
-from api.types.subject import Node, load_subject
+from api.types.lazy import LazyPush
+from api.types.record import CreditRecord
+from api.types.subject import Node, Subject, load_subject
 from graph.access import EntryRow
 from graph.rules import entry_active
-
-if TYPE_CHECKING:
-    from api.types.push import Push
-    from api.types.record import CreditRecord
-    from api.types.subject import Subject
 
 
 @strawberry.type
@@ -39,7 +35,7 @@ class ListEntry(Node):
     as_of: strawberry.Private[date]
 
     @classmethod
-    def from_row(cls, row: EntryRow, as_of: date) -> "ListEntry":
+    def from_row(cls, row: EntryRow, as_of: date) -> ListEntry:
         return cls(
             id=strawberry.ID(node_id("ListEntry", row.entryId)), entry_id=row.entryId, list_type=ListType(row.listType),
             domain=row.domain, listed_on=row.listedOn, valid_until=row.validUntil,
@@ -50,7 +46,7 @@ class ListEntry(Node):
         )
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
+    async def subject(self, info: Info) -> Subject:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
     @strawberry.field(description="True on the file's date while an objection against it is under review.")
@@ -60,20 +56,18 @@ class ListEntry(Node):
         return await under_objection(info, "ENTRY", self.entry_id, self.as_of)
 
     @strawberry.field
-    async def based_on(self, info: Info) -> Annotated["CreditRecord", strawberry.lazy("api.types.record")] | None:
-        from api.types.record import CreditRecord
-
+    async def based_on(self, info: Info) -> CreditRecord | None:
         if not self.row.recordId:
             return None
-        found = await info.context.loaders.record.load((self.as_of, self.row.recordId))
-        if found is None or not views.record_view(info.context.principal, found[1].key).shows(
-                found[0].status, found[0].authorityUscc):
+        found = await info.context.loaders.record_by_id.load((self.as_of, self.row.recordId))
+        if found is None or not views.record_view(info.context.principal, found.subject.key).shows(
+                found.record.status, found.record.authorityUscc):
             return None  # not decided yet on the date, or not in the caller's view (api/views.py)
-        return CreditRecord.from_row(found[0], self.as_of)
+        return CreditRecord.from_row(found.record, self.as_of)
 
     @strawberry.field(description="The pushes made for this entry (visible to the listing authority, INVESTIGATOR "
                                   "and ADMIN).")
-    async def pushes(self, info: Info) -> list[Annotated["Push", strawberry.lazy("api.types.push")]]:
-        from api.loop import entry_pushes
+    async def pushes(self, info: Info) -> list[LazyPush]:
+        from api.types.push import entry_pushes
 
         return await entry_pushes(info, self.row, self.as_of)

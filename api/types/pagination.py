@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 
 from api.cursors import encode
 from api.types.common import PageInfo
-from api.types.record import Accountability, CreditRecord
 from api.types.enums import AccountabilityBasis
-from graph.access import Page, RecordQuery
-
-if TYPE_CHECKING:
-    from api.types.person import Person
-    from api.types.subject import Subject
+from api.types.organisation import Organisation
+from api.types.person import Person
+from api.types.record import Accountability, CreditRecord
+from api.types.subject import Subject
+from graph.access import AccountableRecord, Page, RecordQuery, RecordRow
 
 
 def _page_info(cursors: list[str], has_next: bool, after: object) -> PageInfo:
@@ -35,7 +32,7 @@ class CreditRecordConnection:
     edges: list[CreditRecordEdge]
 
     @classmethod
-    def from_page(cls, page: Page, query: RecordQuery) -> "CreditRecordConnection":
+    def from_page(cls, page: Page[RecordRow], query: RecordQuery) -> CreditRecordConnection:
         rows = page.items[: query.first]
         edges = [CreditRecordEdge(cursor=encode([r.decidedOn, r.recordId]), node=CreditRecord.from_row(r, query.as_of))
                  for r in rows]
@@ -56,15 +53,15 @@ class AccountabilityConnection:
     edges: list[AccountabilityEdge]
 
     @classmethod
-    def from_page(cls, page: Page, query: RecordQuery, person: "Person") -> "AccountabilityConnection":
-        from api.types.organisation import Organisation
-
+    def from_page(cls, page: Page[AccountableRecord], query: RecordQuery, person: Person) -> AccountabilityConnection:
         edges = []
-        for record, org, basis in page.items[: query.first]:
+        for item in page.items[: query.first]:
+            record, org = item.record, item.org
             node = Accountability(person=person, record=CreditRecord.from_row(record, query.as_of),
                                   organisation=Organisation.from_row(org, query.as_of) if org else None,
-                                  basis=AccountabilityBasis(basis))
-            edges.append(AccountabilityEdge(cursor=encode([record.decidedOn, record.recordId, basis]), node=node))
+                                  basis=AccountabilityBasis(item.basis))
+            edges.append(AccountabilityEdge(cursor=encode([record.decidedOn, record.recordId, item.basis]),
+                                            node=node))
         return cls(total_count=page.total, edges=edges,
                    page_info=_page_info([e.cursor for e in edges], len(page.items) > query.first, query.after))
 
@@ -72,7 +69,7 @@ class AccountabilityConnection:
 @strawberry.type
 class SubjectEdge:
     cursor: str
-    node: Annotated["Subject", strawberry.lazy("api.types.subject")]
+    node: Subject
     score: float
 
 

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from api.auth import Role
 from api.context import Info
 from api.cursors import decode_values, encode, node_id
-from api.dates import CHINA, ISO_DAY, shown
-from api.errors import UserError
+from api.dates import ISO_DAY, shown
+from api.errors import Forbidden, UserError
 from api.types.common import Agency, Measure, PageInfo
 from api.types.enums import ListType
-from api.types.subject import Node, load_subject
-from graph.access import MeasureRow
+from api.types.list_entry import ListEntry
+from api.types.subject import Node, Subject, load_subject
+from graph.access import EntryRow, MeasureRow
 from graph.loop import PushRow
-
-if TYPE_CHECKING:
-    from api.types.list_entry import ListEntry
-    from api.types.subject import Subject
+from graph.rules import CHINA
 
 
 @strawberry.enum
@@ -47,14 +45,15 @@ class Feedback:
     by: Agency
 
     @classmethod
-    def from_row(cls, row: PushRow) -> "Feedback":
+    def from_row(cls, row: PushRow) -> Feedback:
         assert row.answeredAt is not None and row.actedOn is not None
         return cls(outcome=FeedbackOutcome(row.outcome), acted_on=row.actedOn, note=row.note,
                    case_reference=row.caseReference, answered_at=row.answeredAt.astimezone(CHINA),
                    by=Agency(name=row.answeredByName or row.answeredByUscc or "", uscc=row.answeredByUscc))
 
 
-@strawberry.type(description="One listed subject pushed to one implementing unit for one measure (定向推送, measure 六).")
+@strawberry.type(description="One listed subject pushed to one implementing unit for one measure (定向推送, "
+                             "measure 六).")
 class Push(Node):
     push_id: str
     unit: Agency
@@ -71,7 +70,7 @@ class Push(Node):
     as_of: strawberry.Private[date]
 
     @classmethod
-    def from_row(cls, row: PushRow, as_of: date) -> "Push":
+    def from_row(cls, row: PushRow, as_of: date) -> Push:
         """The push as it stood on `as_of` (status, overdue, feedback and withdrawal as of that day)."""
         return cls(
             id=strawberry.ID(node_id("Push", row.pushId)), push_id=row.pushId,
@@ -83,15 +82,13 @@ class Push(Node):
         )
 
     @strawberry.field
-    async def entry(self, info: Info) -> Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]:
-        from api.types.list_entry import ListEntry
-
-        found = await info.context.loaders.entry.load(self.row.entryId)
+    async def entry(self, info: Info) -> ListEntry:
+        found = await info.context.loaders.entry_by_id.load(self.row.entryId)
         assert found is not None, f"push {self.row.pushId} without its entry"
-        return ListEntry.from_row(found[0], self.as_of)
+        return ListEntry.from_row(found.entry, self.as_of)
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
+    async def subject(self, info: Info) -> Subject:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
     @strawberry.field
@@ -117,11 +114,22 @@ class PushConnection:
     edges: list[PushEdge]
 
     @classmethod
-    def from_page(cls, total: int, rows: list[PushRow], first: int, as_of: date, after: object) -> "PushConnection":
+    def from_page(cls, total: int, rows: list[PushRow], first: int, as_of: date, after: object) -> PushConnection:
         edges = [PushEdge(cursor=encode([r.pushedOn, r.pushId]), node=Push.from_row(r, as_of)) for r in rows[:first]]
         return cls(total_count=total, edges=edges, page_info=PageInfo(
             has_next_page=len(rows) > first, has_previous_page=after is not None,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
+
+
+async def entry_pushes(info: Info, entry: EntryRow, as_of: date) -> list[Push]:
+    """ListEntry.pushes: for the authority that listed the entry, INVESTIGATOR and ADMIN (the roles: views.RULES);
+    the pushes made by the file's date."""
+    principal = info.context.principal
+    if principal.role is Role.AUTHORITY and entry.authorityUscc != principal.agency_uscc:
+        raise Forbidden(f"pushes of entry {entry.entryId} are for the authority that listed it, INVESTIGATOR or "
+                        "ADMIN")
+    rows = await info.context.loaders.pushes_of_entry.load(entry.entryId)
+    return [Push.from_row(r, as_of) for r in rows if r.pushedOn <= as_of]
 
 
 def decode_push_cursor(cursor: str | None) -> tuple[date, str] | None:
@@ -179,5 +187,5 @@ class FeedbackInput:
 
 @strawberry.type
 class ListingPayload:
-    entry: Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]
+    entry: ListEntry
     pushes: list[Push]

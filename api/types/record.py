@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,15 +10,12 @@ from api.context import Info
 from api.cursors import node_id
 from api.types.common import Agency
 from api.types.enums import AccountabilityBasis, RecordCategory, RecordStatus, Severity
-from api.types.subject import Node, load_subject
+from api.types.lazy import LazyObjection, LazyRepairApplication
+from api.types.organisation import Organisation
+from api.types.person import Person
+from api.types.subject import Node, Subject, load_subject
 from graph.access import OrganisationRow, PersonRow, RecordRow
 from graph.rules import repairable_from
-
-if TYPE_CHECKING:
-    from api.types.organisation import Organisation
-    from api.types.person import Person
-    from api.types.repair import Objection, RepairApplication
-    from api.types.subject import Subject
 
 BASIS_OF_ROLE = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,
                  "PRINCIPAL": AccountabilityBasis.PRINCIPAL_AT_THE_TIME}
@@ -51,7 +47,7 @@ class CreditRecord(Node):
     as_of: strawberry.Private[date]
 
     @classmethod
-    def from_row(cls, row: RecordRow, as_of: date) -> "CreditRecord":
+    def from_row(cls, row: RecordRow, as_of: date) -> CreditRecord:
         return cls(
             id=strawberry.ID(node_id("CreditRecord", row.recordId)), record_id=row.recordId,
             category=RecordCategory(row.category), severity=Severity(row.severity),
@@ -66,23 +62,22 @@ class CreditRecord(Node):
         )
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
+    async def subject(self, info: Info) -> Subject:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
     @strawberry.field
-    async def responsible_persons(self, info: Info) -> list[Annotated["Person", strawberry.lazy("api.types.person")]]:
-        from api.types.person import Person
-
+    async def responsible_persons(self, info: Info) -> list[Person]:
         people = await info.context.loaders.record_people.load(self.record_id)
-        return [Person.from_row(person, self.as_of) for person, _ in people.responsible]
+        return [Person.from_row(named.person, self.as_of) for named in people.responsible]
 
     @strawberry.field(description="Who answers for this record: legal representatives and principals on decidedOn, "
                                   "and the persons named on it.")
-    async def accountable_persons(self, info: Info) -> list["Accountability"]:
+    async def accountable_persons(self, info: Info) -> list[Accountability]:
         people = await info.context.loaders.record_people.load(self.record_id)
-        found = [Accountability.of(person, self, people.org, BASIS_OF_ROLE[role]) for person, role in people.leaders]
-        found += [Accountability.of(person, self, people.org, AccountabilityBasis.NAMED_RESPONSIBLE)
-                  for person, _ in people.responsible]
+        found = [Accountability.of(leader.person, self, people.org, BASIS_OF_ROLE[leader.role])
+                 for leader in people.leaders]
+        found += [Accountability.of(named.person, self, people.org, AccountabilityBasis.NAMED_RESPONSIBLE)
+                  for named in people.responsible]
         return found
 
     # Repair and objections (api/types/repair.py): each field its own loader, so a file that does not ask for them
@@ -95,14 +90,13 @@ class CreditRecord(Node):
         return await under_objection(info, "RECORD", self.record_id, self.as_of)
 
     @strawberry.field
-    async def objections(self, info: Info) -> list[Annotated["Objection", strawberry.lazy("api.types.repair")]]:
+    async def objections(self, info: Info) -> list[LazyObjection]:
         from api.types.repair import record_objections
 
         return await record_objections(info, self.record_id, self.row.authorityUscc, self.as_of)
 
     @strawberry.field
-    async def repair_applications(self, info: Info) -> list[
-            Annotated["RepairApplication", strawberry.lazy("api.types.repair")]]:
+    async def repair_applications(self, info: Info) -> list[LazyRepairApplication]:
         from api.types.repair import record_applications
 
         return await record_applications(info, self.record_id, self.row.authorityUscc, self.as_of)
@@ -115,16 +109,13 @@ class CreditRecord(Node):
 
 @strawberry.type
 class Accountability:
-    person: Annotated["Person", strawberry.lazy("api.types.person")]
+    person: Person
     record: CreditRecord
-    organisation: Annotated["Organisation", strawberry.lazy("api.types.organisation")] | None
+    organisation: Organisation | None
     basis: AccountabilityBasis
 
     @classmethod
     def of(cls, person: PersonRow, record: CreditRecord, org: OrganisationRow | None,
-           basis: AccountabilityBasis) -> "Accountability":
-        from api.types.organisation import Organisation
-        from api.types.person import Person
-
+           basis: AccountabilityBasis) -> Accountability:
         return cls(person=Person.from_row(person, record.as_of), record=record,
                    organisation=Organisation.from_row(org, record.as_of) if org else None, basis=basis)

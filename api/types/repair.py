@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,12 +18,10 @@ from api.cursors import decode_values, encode, node_id
 from api.dates import ISO_DAY, shown
 from api.errors import Forbidden, UserError
 from api.types.common import PageInfo
-from api.types.subject import Node, load_subject
+from api.types.list_entry import ListEntry
+from api.types.record import CreditRecord
+from api.types.subject import Node, Subject, load_subject
 from graph.repair import ApplicationRow, ObjectionRow
-
-if TYPE_CHECKING:
-    from api.types.record import CreditRecord
-    from api.types.subject import Subject
 
 
 @strawberry.enum
@@ -70,7 +67,7 @@ class RepairApplication(Node):
     as_of: strawberry.Private[date]
 
     @classmethod
-    def from_row(cls, row: ApplicationRow, as_of: date) -> "RepairApplication":
+    def from_row(cls, row: ApplicationRow, as_of: date) -> RepairApplication:
         decided = row.decided_by(as_of)
         return cls(id=strawberry.ID(node_id("RepairApplication", row.applicationId)),
                    application_id=row.applicationId, applied_on=row.appliedOn, commitment=row.commitment,
@@ -79,11 +76,11 @@ class RepairApplication(Node):
                    reason=row.reason if decided else None, row=row, as_of=as_of)
 
     @strawberry.field
-    async def record(self, info: Info) -> Annotated["CreditRecord", strawberry.lazy("api.types.record")]:
+    async def record(self, info: Info) -> CreditRecord:
         return await _record(info, self.row.recordId, self.as_of)
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
+    async def subject(self, info: Info) -> Subject:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
 
@@ -99,7 +96,7 @@ class Objection(Node):
     as_of: strawberry.Private[date]
 
     @classmethod
-    def from_row(cls, row: ObjectionRow, as_of: date) -> "Objection":
+    def from_row(cls, row: ObjectionRow, as_of: date) -> Objection:
         resolved = row.resolved_by(as_of)
         return cls(id=strawberry.ID(node_id("Objection", row.objectionId)), objection_id=row.objectionId,
                    filed_on=row.filedOn, grounds=row.grounds, status=ObjectionStatus(row.status_on(as_of)),
@@ -110,21 +107,21 @@ class Objection(Node):
     async def target(self, info: Info) -> Node:
         if self.row.targetKind == "RECORD":
             return await _record(info, self.row.targetId, self.as_of)
-        from api.types.list_entry import ListEntry
-
-        found = await info.context.loaders.entry.load(self.row.targetId)
-        return ListEntry.from_row(found[0], self.as_of)
+        found = await info.context.loaders.entry_by_id.load(self.row.targetId)
+        if found is None:
+            raise LookupError(f"objection {self.objection_id} without its entry {self.row.targetId}")
+        return ListEntry.from_row(found.entry, self.as_of)
 
     @strawberry.field
-    async def subject(self, info: Info) -> Annotated["Subject", strawberry.lazy("api.types.subject")]:
+    async def subject(self, info: Info) -> Subject:
         return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
 
 
-async def _record(info: Info, record_id: str, as_of: date) -> "CreditRecord":
-    from api.types.record import CreditRecord
-
-    found = await info.context.loaders.record.load((as_of, record_id))
-    return CreditRecord.from_row(found[0], as_of)
+async def _record(info: Info, record_id: str, as_of: date) -> CreditRecord:
+    found = await info.context.loaders.record_by_id.load((as_of, record_id))
+    if found is None:  # an application or objection is filed on or after the record's decision
+        raise LookupError(f"record {record_id} is not in the graph on {as_of}")
+    return CreditRecord.from_row(found.record, as_of)
 
 
 # --- What records and list entries answer (resolvers of CreditRecord and ListEntry fields) ---

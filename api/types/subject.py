@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -11,13 +11,14 @@ from api import views
 from api.context import Info
 from api.cursors import check_first, decode_record_cursor
 from api.types.common import AppliedMeasure, Measure, RecordFilter, Risk
-from graph.access import OrganisationRow, PersonRow, RecordQuery, SubjectKey
+from api.types.lazy import LazyCreditRecordConnection, LazyListEntry
+from graph.access import EntryRow, OrganisationRow, PersonRow, RecordQuery, SubjectKey
 from graph.risk import assess
 from graph.rules import entry_active
 
 if TYPE_CHECKING:
-    from api.types.list_entry import ListEntry
-    from api.types.pagination import CreditRecordConnection
+    from api.types.organisation import Organisation
+    from api.types.person import Person
 
 
 @strawberry.interface
@@ -25,7 +26,7 @@ class Node:
     id: strawberry.ID
 
 
-def record_query(info: Info, owner: SubjectKey, as_of: date, filter: RecordFilter | None, first: int,
+def record_query(info: Info, owner: SubjectKey, as_of: date, filter: RecordFilter | None, first: int | None,
                  after: str | None) -> RecordQuery:
     """The page request, with the statuses the caller's view of the owner's file shows (ACTIVE when none are
     asked)."""
@@ -50,23 +51,22 @@ class Subject:
 
     @strawberry.field
     async def risk_level(self, info: Info) -> Risk:
-        inputs = await info.context.loaders.risk.load((self.as_of, self.key))
+        inputs = await info.context.loaders.risk_inputs.load((self.as_of, self.key))
         return Risk.from_result(assess(inputs, self.as_of))
 
     @strawberry.field
     async def records(self, info: Info, filter: RecordFilter | None = None, first: int | None = 20,
-                      after: str | None = None) -> Annotated["CreditRecordConnection", strawberry.lazy("api.types.pagination")]:
+                      after: str | None = None) -> LazyCreditRecordConnection:
         from api.types.pagination import CreditRecordConnection
 
         query = record_query(info, self.key, self.as_of, filter, first, after)
-        page = await info.context.loaders.records.load((query, self.key))
+        page = await info.context.loaders.records_page.load((query, self.key))
         for record_id, people in page.people.items():  # the page query brought them: no second round trip
             info.context.loaders.record_people.prime(record_id, people)
         return CreditRecordConnection.from_page(page, query)
 
     @strawberry.field
-    async def list_entries(self, info: Info, active_only: bool | None = True) -> list[
-            Annotated["ListEntry", strawberry.lazy("api.types.list_entry")]]:
+    async def list_entries(self, info: Info, active_only: bool | None = True) -> list[LazyListEntry]:
         from api.types.list_entry import ListEntry
 
         rows = await visible_entries(info, self.key, self.as_of, active_only is not False)
@@ -78,8 +78,8 @@ class Subject:
         return await applied_measures(info, self.key, self.as_of)
 
 
-async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only: bool) -> list:
-    rows = await info.context.loaders.entries.load(key)
+async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only: bool) -> list[EntryRow]:
+    rows = await info.context.loaders.entries_of_subject.load(key)
     principal = info.context.principal
     return [row for row in rows
             if views.entry_visible(principal, row, as_of, active_only,
@@ -102,19 +102,24 @@ async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[App
     return applied
 
 
-def subject_object(row: OrganisationRow | PersonRow, as_of: date):
+def subject_object(row: OrganisationRow | PersonRow, as_of: date) -> Organisation | Person:
     """The GraphQL object of a subject row."""
-    if isinstance(row, PersonRow):
-        from api.types.person import Person
-        return Person.from_row(row, as_of)
     from api.types.organisation import Organisation
+    from api.types.person import Person
+
+    if isinstance(row, PersonRow):
+        return Person.from_row(row, as_of)
     return Organisation.from_row(row, as_of)
 
 
-async def load_subject(info: Info, kind: str, subject_id: str, as_of: date):
-    """A record's or entry's subject from its stored kind and id (USCC or ID number)."""
+async def load_subject(info: Info, kind: str, subject_id: str, as_of: date) -> Organisation | Person:
+    """A record's, entry's, push's … subject from its stored kind and id (USCC or ID number); the graph keeps
+    them together, so a missing one is a defect (LookupError)."""
+    row: OrganisationRow | PersonRow | None
     if kind == "PERSON":
         row = await info.context.loaders.person_by_id_number.load(subject_id)
     else:
         row = await info.context.loaders.organisation.load(subject_id)
-    return subject_object(row, as_of) if row else None
+    if row is None:
+        raise LookupError(f"the subject {kind} {subject_id} is not in the graph")
+    return subject_object(row, as_of)

@@ -24,14 +24,14 @@ from api.auth import Role
 from api.context import Context
 from api.cursors import parse_node_id
 from api.dates import today
-from api.errors import RateLimited, Unavailable, UserError
 from api.views import check_purpose, maybe_await
 from graph import audit
 from graph.access import EntryWithSubject, RecordWithSubject
 from graph.audit import Event
-from graph.driver import UNAVAILABLE
+from graph.errors import RateLimited, Unavailable, UserError
 from graph.identifiers import IdentifierError, parse_uscc
 from graph.rules import CHINA
+from graph.store.driver import UNAVAILABLE
 
 # Distinct numbers of one (first 6, last 4) pattern a credential may look up in 24 hours (access.md).
 ENUMERATION_LIMIT = 3

@@ -35,11 +35,12 @@ import settings
 from api import http, logs, pages
 from api.auth import PUBLIC, Authenticator, AuthMiddleware
 from api.context import Context, new_context
-from api.errors import ClientError, code_of
+from api.limits import code_of
 from api.live import PushFeed
 from api.schema import build_schema
-from graph import schema as graph_schema
-from graph.driver import UNAVAILABLE, Graph, open_driver
+from graph.errors import ClientError
+from graph.store import schema as graph_schema
+from graph.store.driver import UNAVAILABLE, Graph, open_driver
 
 log = logging.getLogger("creditfile")
 

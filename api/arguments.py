@@ -4,7 +4,7 @@ or raises `UserError` naming the argument and what is wrong with it. (The day an
 
 from __future__ import annotations
 
-from api.errors import UserError
+from graph.errors import UserError
 from graph.identifiers import IdentifierError, parse_id_number, parse_uscc
 
 

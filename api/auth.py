@@ -25,10 +25,10 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import settings
-from api.errors import ClientError, RateLimited, Unauthenticated, Unavailable
 from graph import audit
-from graph.driver import UNAVAILABLE, Graph
+from graph.errors import ClientError, RateLimited, Unauthenticated, Unavailable
 from graph.identifiers import IdentifierError, parse_uscc
+from graph.store.driver import UNAVAILABLE, Graph
 
 log = logging.getLogger("creditfile.auth")
 

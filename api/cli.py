@@ -17,7 +17,7 @@ from graph import local
 from graph.rules import CHINA
 
 if TYPE_CHECKING:
-    from graph.driver import Graph
+    from graph.store.driver import Graph
 
 T = TypeVar("T")
 
@@ -110,7 +110,7 @@ def run(
             fail(str(exc))
         console.print(f"Neo4j running at {started.uri} (data {started.data})")
     try:
-        from graph.demo import load_demo
+        from api.importing import load_demo
 
         asyncio.run(load_demo(demo_orgs, console))
         # GraphiQL's schema explorer for everyone on a local demo (production keeps PUBLIC introspection off).
@@ -144,7 +144,7 @@ def import_(
     batch_size: int = typer.Option(10_000, min=1, max=100_000, help="Rows per write transaction."),
 ) -> None:
     """Import an exchange folder; exit 0 when no row was rejected, 1 otherwise."""
-    from graph.bulk import run_import
+    from api.importing import run_import
 
     try:
         rejected = asyncio.run(run_import(folder, rejects or folder / "rejects.csv", batch_size, console))
@@ -161,7 +161,7 @@ def generate(
     bad_rows: int = typer.Option(0, "--bad-rows", min=0, help="Invalid rows to sprinkle in, of every kind."),
 ) -> None:
     """Write a realistic synthetic exchange folder."""
-    from graph.generator import generate as write_folder
+    from graph.synthetic.generator import generate as write_folder
 
     counts = write_folder(folder, orgs=orgs, seed=seed, bad_rows=bad_rows)
     for file, n in counts.items():
@@ -174,8 +174,8 @@ app.add_typer(keys_app, name="keys")
 
 def _with_graph(work: Callable[[Graph], Awaitable[T]]) -> T:
     """Run `work(graph)` against NEO4J_URI (or the local default) and close the driver."""
-    from graph import schema as graph_schema
-    from graph.driver import UNAVAILABLE, Graph, open_driver
+    from graph.store import schema as graph_schema
+    from graph.store.driver import UNAVAILABLE, Graph, open_driver
 
     async def go() -> T:
         driver = open_driver()

@@ -9,7 +9,7 @@ from strawberry.types import Info as _Info
 
 from api.auth import PUBLIC, Principal
 from graph.audit import Event, Journal
-from graph.driver import Graph
+from graph.store.driver import Graph
 from loaders import Loaders
 
 if TYPE_CHECKING:

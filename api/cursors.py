@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from api.dates import ISO_DAY, shown
-from api.errors import UserError
 from api.types.enums import AccountabilityBasis
 from graph.access import RecordCursor
+from graph.errors import UserError
 
 MAX_FIRST = 100
 # Our cursors and ids are a few dozen characters; anything far longer is not one of ours.

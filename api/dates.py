@@ -10,7 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.schema.types.base_scalars import isoformat
 
-from api.errors import UserError
+from graph.errors import UserError
 from graph.rules import CHINA
 
 # re.ASCII: `\d` would otherwise take any Unicode digit (e.g. '２０２４' or '٢٠٢٤').

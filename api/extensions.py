@@ -8,7 +8,7 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 import settings
-from graph.driver import counting
+from graph.store.driver import counting
 
 
 class QueryStatsExtension(SchemaExtension):

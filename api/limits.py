@@ -29,9 +29,22 @@ from strawberry.extensions import SchemaExtension
 
 import settings
 from api.auth import Role
-from api.errors import INTERNAL, INTERNAL_MESSAGE, ClientError, Forbidden, QueryTooCostly, code_of
+from graph.errors import INTERNAL, INTERNAL_MESSAGE, ClientError, Forbidden, QueryTooCostly
 
 log = logging.getLogger("creditfile.errors")
+
+def code_of(error: GraphQLError) -> str:
+    """The code a GraphQL error carries: its ClientError's, BAD_USER_INPUT for parse and validation errors
+    (graphql-core's own messages, already plain words), INTERNAL_SERVER_ERROR for anything else."""
+    original = error.original_error
+    if original is None:
+        return str((error.extensions or {}).get("code") or "BAD_USER_INPUT")
+    if isinstance(original, ClientError):
+        return original.code
+    if error.path is None:  # raised while coercing variables (a scalar's parse_value): the client's input
+        return "BAD_USER_INPUT"
+    return INTERNAL
+
 
 PAGE_ARGUMENTS = ("first", "limit")
 # screen's page size is the number of codes it is given.

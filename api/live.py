@@ -21,11 +21,11 @@ import strawberry
 
 from api.context import Info
 from api.dates import today
-from api.errors import Unavailable
-from api.types.push import Push
+from api.types.credit_file import Push
 from graph import loop
-from graph.driver import UNAVAILABLE, Graph
+from graph.errors import Unavailable
 from graph.loop import PushRow
+from graph.store.driver import UNAVAILABLE, Graph
 from loaders import Loaders
 
 log = logging.getLogger("creditfile.live")

@@ -23,8 +23,8 @@ from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
-from api.errors import INTERNAL, INTERNAL_MESSAGE
 from api.http import ClientGone, error_body, header
+from graph.errors import INTERNAL, INTERNAL_MESSAGE
 
 log = logging.getLogger("creditfile.http")
 

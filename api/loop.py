@@ -3,7 +3,7 @@ removeListing, giveFeedback (响应/反馈), the unit's `inbox` and `ListEntry.p
 
 Who may call a field is api/views.py's (RULES); what depends on the target ("its own entries", "a push addressed
 to its agency") is checked here, on the locked target, before any other refusal (workflow.md section 5). Each
-mutation is one transaction through graph/writes.py: refused → nothing written; a retry with the same
+mutation is one transaction through graph/store/writes.py: refused → nothing written; a retry with the same
 idempotency key → the first result.
 """
 
@@ -19,11 +19,10 @@ from api.auth import Role
 from api.context import Info
 from api.cursors import check_first
 from api.dates import shown, today
-from api.errors import Conflict, Forbidden, NotFound, UserError
-from api.types.list_entry import ListEntry
-from api.types.push import (
+from api.types.credit_file import (
     FeedbackInput,
     InitiateListingInput,
+    ListEntry,
     ListingPayload,
     Push,
     PushConnection,
@@ -32,11 +31,13 @@ from api.types.push import (
     SubjectRef,
     decode_push_cursor,
 )
-from graph import access, loop, rules, writes
+from graph import access, loop, rules
 from graph.access import EntryRow, build
+from graph.errors import Conflict, Forbidden, NotFound, UserError
 from graph.identifiers import IdentifierError, parse_id_number, parse_uscc
 from graph.loop import InboxQuery, PushRow
-from graph.writes import Transaction
+from graph.store import writes
+from graph.store.writes import Transaction
 
 MAX_DOMAIN, MAX_REASON, MAX_NOTE, MAX_CASE_REFERENCE = 50, 2000, 2000, 100
 

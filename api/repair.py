@@ -1,6 +1,6 @@
 """Credit repair (信用修复) and objections (异议): the four mutations and the two lists (workflow.md sections 3-5).
 
-Each mutation is one transaction through graph/writes.py (idempotent per credential). Inside it: lock the node the
+Each mutation is one transaction through graph/store/writes.py (idempotent per credential). Inside it: lock the node the
 request races on (the record, the application, the target, the objection), read its state, then refuse in this
 order: NOT_FOUND (unknown id), FORBIDDEN (not the caller's: the role itself is checked by api/views.py), then
 BAD_USER_INPUT, then CONFLICT; or write the change, its event and its effects. Effects on a day D: a granted repair
@@ -21,8 +21,7 @@ from api.auth import Principal, Role
 from api.context import Info
 from api.cursors import check_first, parse_node_id
 from api.dates import shown, today
-from api.errors import Conflict, Forbidden, NotFound, UserError
-from api.types.repair import (
+from api.types.credit_file import (
     TARGET_KINDS,
     ApplicationStatus,
     Decision,
@@ -42,10 +41,12 @@ from api.types.repair import (
     decode_cursor,
     page_info,
 )
-from graph import repair, rules, writes
+from graph import repair, rules
 from graph.access import RecordRow, build
+from graph.errors import Conflict, Forbidden, NotFound, UserError
 from graph.repair import ApplicationRow, ObjectionRow, PageQuery
-from graph.writes import Transaction
+from graph.store import writes
+from graph.store.writes import Transaction
 
 MAX_TEXT = 5000  # characters of a commitment, grounds or reason
 MAX_EVIDENCE = 50  # items of rectification evidence

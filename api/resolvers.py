@@ -14,24 +14,20 @@ from api.arguments import valid_id_number, valid_uscc
 from api.context import Info
 from api.cursors import check_first, decode_offset, encode, parse_node_id
 from api.dates import shown, today
-from api.errors import UserError
 from api.loop import LoopQuery, push_node
 from api.repair import RepairQuery
 from api.trace import ExploreQuery
 from api.types.access import AccessQuery
 from api.types.common import PageInfo
+from api.types.credit_file import CreditRecord, ListEntry, repair_node
 from api.types.dashboard import DashboardQuery
 from api.types.enums import SubjectKind
-from api.types.list_entry import ListEntry
-from api.types.organisation import Organisation, prefetch
 from api.types.pagination import SubjectConnection, SubjectEdge
-from api.types.person import Person
-from api.types.record import CreditRecord
-from api.types.repair import repair_node
 from api.types.screening import ScreeningResult, screen_id_number, screen_uscc
-from api.types.subject import Node, subject_object
+from api.types.subject import Node, Organisation, Person, prefetch, subject_object
 from graph import access
 from graph.access import OrganisationRow, PersonRow
+from graph.errors import UserError
 from graph.identifiers import IdentifierError, parse_uscc
 from graph.rules import entry_active
 

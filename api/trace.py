@@ -12,14 +12,13 @@ from api.arguments import valid_uscc
 from api.context import Info
 from api.cursors import parse_node_id
 from api.dates import shown, today
-from api.errors import UserError
+from api.types.credit_file import Accountability, CreditRecord
 from api.types.enums import AccountabilityBasis, Relation
 from api.types.graph import KINDS, GraphEdge, GraphNode, LiabilityTrace, Path, RelatedOrganisation, SubgraphType
-from api.types.organisation import Organisation
-from api.types.person import Person
-from api.types.record import Accountability, CreditRecord
+from api.types.subject import Organisation, Person
 from graph import explore
 from graph.access import OrganisationRow
+from graph.errors import UserError
 from graph.explore import NodeRef
 
 BASIS = {"LEGAL_REPRESENTATIVE": AccountabilityBasis.LEGAL_REPRESENTATIVE_AT_THE_TIME,

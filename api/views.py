@@ -29,8 +29,8 @@ from graphql import (
 
 import settings
 from api.auth import Principal, Role
-from api.errors import Forbidden, UserError
 from graph.access import EntryRow
+from graph.errors import Forbidden, UserError
 
 if TYPE_CHECKING:
     from api.context import Context

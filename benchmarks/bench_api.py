@@ -23,8 +23,8 @@ import httpx2 as httpx
 import queries
 from benchmarks.common import loaded_neo4j, percentile
 from graph.access import RecordQuery, subject_param
-from graph.driver import Graph, open_driver
 from graph.local import free_port
+from graph.store.driver import Graph, open_driver
 
 AS_OF = "2026-11-26"
 CREDIT_FILE = """query($uscc: String!) { organisation(uscc: $uscc, asOf: "%s") {

@@ -25,7 +25,7 @@ from api.auth import Principal, Role
 from api.context import new_context
 from api.schema import build_schema
 from benchmarks.common import BENCH_DATA, loaded_neo4j, percentile
-from graph.driver import Graph, counting, open_driver
+from graph.store.driver import Graph, counting, open_driver
 
 TODAY = date(2026, 11, 26)  # the generated histories end here
 ADMIN = Principal(Role.ADMIN, credential_id="bench", name="bench")

@@ -32,12 +32,12 @@ from websockets.asyncio.client import ClientConnection, connect
 from benchmarks.bench_api import CREDIT_FILE, serve
 from benchmarks.common import folder_for, fresh_neo4j, percentile
 from graph import audit
-from graph import schema as graph_schema
-from graph.driver import Graph, open_driver
 from graph.identifiers import make_uscc
-from graph.ingest import Importer
+from graph.ingest.importer import Importer
 from graph.local import free_port
 from graph.loop import china_today
+from graph.store import schema as graph_schema
+from graph.store.driver import Graph, open_driver
 
 UNITS = [make_uscc("1", "1", "320500", f"{30000000 + i:08d}") for i in range(100)]
 AUTHORITY = make_uscc("1", "1", "320500", "29999999")

@@ -33,9 +33,10 @@ from api.dates import today
 from api.schema import build_schema
 from benchmarks.bench_api import CREDIT_FILE
 from benchmarks.common import BENCH_DATA, loaded_neo4j, percentile
-from graph import local, rules, writes
-from graph import schema as graph_schema
-from graph.driver import Graph, counting, open_driver
+from graph import local, rules
+from graph.store import schema as graph_schema
+from graph.store import writes
+from graph.store.driver import Graph, counting, open_driver
 
 APPLY = """mutation($input: RepairInput!) { applyForRepair(input: $input) { applicationId status
   record { recordId status } } }"""
@@ -96,7 +97,7 @@ def copied_neo4j(orgs: int) -> Iterator[None]:
         settings.neo4j.cache_clear()
 
 
-_in_transaction = [0]  # statements run inside mutations' transactions (graph/writes.py), counted here only
+_in_transaction = [0]  # statements run inside mutations' transactions (graph/store/writes.py), counted here only
 
 
 def _counted(rows):

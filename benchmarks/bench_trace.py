@@ -16,7 +16,7 @@ import time
 from api.context import new_context
 from api.schema import build_schema
 from benchmarks.common import loaded_neo4j, percentile
-from graph.driver import Graph, counting, open_driver
+from graph.store.driver import Graph, counting, open_driver
 
 AS_OF = "2026-11-26"
 TRACE = """query($uscc: String!, $depth: Int) { liabilityTrace(uscc: $uscc, depth: $depth, asOf: "%s") {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import settings
 from graph import local
-from graph.generator import generate
+from graph.synthetic.generator import generate
 
 BENCH_DATA = Path("bench-data")
 
@@ -62,7 +62,7 @@ def loaded_neo4j(orgs: int, seed: int = 2026) -> Iterator[str]:
 
     from rich.console import Console
 
-    from graph.bulk import run_import
+    from api.importing import run_import
 
     data = (BENCH_DATA / f"neo4j-{orgs}-seed-{seed}").resolve()
     folder = folder_for(orgs, seed)

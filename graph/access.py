@@ -14,8 +14,8 @@ from neo4j.exceptions import ClientError as Neo4jClientError
 
 import queries
 from graph import rules
-from graph.driver import Graph
 from graph.risk import AnsweredEntry, AnsweredRecord, LeaderFlag, RiskEntry, RiskEvent, RiskInputs, RiskRecord
+from graph.store.driver import Graph
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -19,7 +19,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction, AsyncSession, AsyncTransaction
 
 import queries
-from graph.driver import Graph, count_round_trip
+from graph.store.driver import Graph, count_round_trip
 
 log = logging.getLogger("creditfile.audit")
 
@@ -254,7 +254,7 @@ async def guard_lookups(graph: Graph, *, credential_id: str, asked: dict[str, se
     """Count and record, in one transaction under a lock per (credential, pattern), the ID numbers looked up.
     Returns the first (pattern, count) that would pass `limit` — then nothing is recorded but a security event —
     or None when every number was recorded."""
-    from graph.writes import rows, transaction
+    from graph.store.writes import rows, transaction
 
     async def work(tx: AsyncManagedTransaction) -> tuple[str, int] | None:
         found = await rows(tx, "lookup_guard", credentialId=credential_id, patterns=sorted(asked),

@@ -23,7 +23,7 @@ from typing import Any
 
 import queries
 from graph import regions
-from graph.driver import Graph
+from graph.store.driver import Graph
 
 REGION_GROUPS = {"PROVINCE": 2, "CITY": 4, "COUNTY": 6}
 MAX_MONTHS = 120

@@ -13,7 +13,7 @@ from typing import TypeAlias
 
 import queries
 from graph.access import OrganisationRow, PersonRow, build
-from graph.driver import Graph
+from graph.store.driver import Graph
 
 ROLE_TYPES = ("LEGAL_REPRESENTATIVE", "PRINCIPAL", "EXECUTIVE")
 LINK_TYPES = (*ROLE_TYPES, "SHAREHOLDER")

@@ -16,7 +16,7 @@ ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 RESIDENT_ID_CHECK = "10X98765432"
 ASCII_DIGITS = "0123456789"  # not str.isdigit(), which takes '²' and '١'
-# Passports and other ID numbers: at most this long (the exchange format's limit, graph/exchange.py), of these.
+# Passports and other ID numbers: at most this long (the exchange format's limit, graph/ingest/exchange.py), of these.
 MAX_ID_NUMBER = 40
 ID_NUMBER_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
 

@@ -1,6 +1,6 @@
 """The joint-punishment loop in the graph (workflow.md sections 1 and 2): pushes as rows, the reads the API
 makes of them (one query per batch of keys), the inbox page, the poll of changes behind subscriptions, and the
-pushes made at import. The mutations' writes run on their transaction in api/loop.py (graph/writes.py).
+pushes made at import. The mutations' writes run on their transaction in api/loop.py (graph/store/writes.py).
 
     (e:ListEntry)-[:PUSH]->(p:Push {pushId, entryId, measureCode, unitName, unitUscc, subjectKind, subjectId,
                                     pushedOn, dueOn, withdrawnOn, answeredAt, outcome, actedOn, note,
@@ -21,7 +21,7 @@ from typing import Any
 import queries
 from graph import rules
 from graph.access import build
-from graph.driver import Graph
+from graph.store.driver import Graph
 
 # Entries read per statement when pushing after an import (one transaction each).
 IMPORT_PUSH_BATCH = 10_000

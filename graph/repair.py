@@ -15,7 +15,7 @@ from typing import Any
 
 import queries
 from graph.access import build
-from graph.driver import Graph
+from graph.store.driver import Graph
 
 
 def new_id(prefix: str) -> str:

@@ -30,10 +30,10 @@ from graph.access import (
     RoleRow,
     SubjectKey,
 )
-from graph.driver import Graph
 from graph.loop import PushRow
 from graph.repair import ApplicationRow, ObjectionRow
 from graph.risk import LeaderFlag, RiskInputs
+from graph.store.driver import Graph
 
 G = TypeVar("G", bound=Hashable)
 K = TypeVar("K", bound=Hashable)

@@ -6,7 +6,7 @@ MATCH (p:Person {pid: pid})
 CALL (p) {
   CALL (p) {
     MATCH (p)-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]->(o:Organisation)-[:RECORD]->(r:Record)
-    WHERE (role.startOn IS NULL OR role.startOn <= r.decidedOn) AND (role.endOn IS NULL OR role.endOn >= r.decidedOn)
+    WHERE {{ in_force(role, r.decidedOn) }}
     RETURN r, o, CASE type(role) WHEN 'LEGAL_REPRESENTATIVE' THEN 'LEGAL_REPRESENTATIVE_AT_THE_TIME'
                  ELSE 'PRINCIPAL_AT_THE_TIME' END AS basis
     UNION
@@ -20,11 +20,7 @@ CALL (p) {
     AND ($severities IS NULL OR r.severity IN $severities)
     AND ($decidedFrom IS NULL OR r.decidedOn >= $decidedFrom)
     AND ($decidedTo IS NULL OR r.decidedOn <= $decidedTo)
-  WITH r, o, basis, CASE
-    WHEN r.revokedOn IS NOT NULL AND r.revokedOn <= $asOf THEN 'REVOKED'
-    WHEN r.repairedOn IS NOT NULL AND r.repairedOn <= $asOf THEN 'REPAIRED'
-    WHEN r.publicUntil IS NOT NULL AND $asOf > r.publicUntil THEN 'EXPIRED'
-    ELSE 'ACTIVE' END AS status
+  WITH r, o, basis, {{ record_status(r, $asOf) }} AS status
   WHERE status IN $statuses OR (r.authorityUscc = $archiveAuthority AND status IN $ownStatuses)
   WITH r, o, basis, status ORDER BY r.decidedOn DESC, r.recordId DESC, basis
   WITH collect({record: r {.*, status: status}, org: o {.*}, basis: basis}) AS matching

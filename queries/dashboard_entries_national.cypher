@@ -3,8 +3,7 @@
 // hop to the subject is the costly part), list type and domain. A subject without a region (a person with no
 // resident ID) counts with region null. One record.
 MATCH (e:ListEntry)
-WHERE e.listedOn <= $asOf AND (e.removedOn IS NULL OR e.removedOn > $asOf)
-  AND (e.validUntil IS NULL OR e.validUntil >= $asOf)
+WHERE {{ entry_active(e, $asOf) }}
 WITH e, CASE WHEN $byRegion THEN COLLECT {
     MATCH (s)-[:LIST_ENTRY]->(e)
     RETURN coalesce(s.regionCode, CASE WHEN s.idType = 'RESIDENT_ID' THEN left(s.idNumber, 6) END)

@@ -14,7 +14,6 @@ CALL (s) {
   MATCH (s)-[:LIST_ENTRY]->(e) RETURN e
 }
 WITH region, e
-WHERE e.listedOn <= $asOf AND (e.removedOn IS NULL OR e.removedOn > $asOf)
-  AND (e.validUntil IS NULL OR e.validUntil >= $asOf)
+WHERE {{ entry_active(e, $asOf) }}
 WITH region, e.listType AS listType, e.domain AS domain, count(*) AS n
 RETURN collect([region, listType, domain, n]) AS groups

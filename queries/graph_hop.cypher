@@ -14,10 +14,10 @@ CALL () {
 CALL (n) {
   MATCH (n)-[r]-(m)
   WHERE type(r) IN $types
-    AND (r.startOn IS NULL OR r.startOn <= $asOf) AND (r.endOn IS NULL OR r.endOn >= $asOf)
+    AND {{ in_force(r, $asOf) }}
     AND NOT coalesce(m.decidedOn > $asOf, false) AND NOT coalesce(m.listedOn > $asOf, false)
     // Outside the archive view, repaired and revoked records are not shown (api/views.py).
-    AND ($archive OR NOT (m:Record AND (coalesce(m.repairedOn <= $asOf, false) OR coalesce(m.revokedOn <= $asOf, false))))
+    AND ($archive OR NOT (m:Record AND {{ record_status(m, $asOf) }} IN ['REPAIRED', 'REVOKED']))
   RETURN r, m ORDER BY type(r), CASE WHEN m:Organisation THEN m.uscc WHEN m:Person THEN m.pid WHEN m:Record THEN m.recordId ELSE m.entryId END LIMIT $perNode + 1
 }
 WITH n, r, m,

@@ -8,7 +8,7 @@ WITH collect(e) AS batch
 CALL (batch) {
   UNWIND batch AS e
   WITH e
-  WHERE e.listedOn <= $day AND (e.removedOn IS NULL OR e.removedOn > $day) AND (e.validUntil IS NULL OR e.validUntil >= $day)
+  WHERE {{ entry_active(e, $day) }}
     AND NOT EXISTS { (e)-[:PUSH]->(:Push) }
   MATCH (m:Measure)
   WHERE m.listType = e.listType AND coalesce(m.domain, '') IN ['', e.domain] AND coalesce(m.implementerUscc, '') <> ''

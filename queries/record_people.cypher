@@ -5,12 +5,5 @@ UNWIND $recordIds AS rid
 MATCH (r:Record {recordId: rid})
 OPTIONAL MATCH (r)<-[:RECORD]-(o:Organisation)
 RETURN rid AS key, o {.*} AS org,
-  COLLECT {
-    MATCH (r)<-[x:RESPONSIBLE]-(p:Person)
-    RETURN p {.pid, .name, .idType, .idNumber, liability: x.liability} AS person ORDER BY p.name
-  } AS responsible,
-  COLLECT {
-    MATCH (o)<-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]-(p:Person)
-    WHERE (role.startOn IS NULL OR role.startOn <= r.decidedOn) AND (role.endOn IS NULL OR role.endOn >= r.decidedOn)
-    RETURN p {.pid, .name, .idType, .idNumber, role: type(role)} AS person ORDER BY person.role, p.name
-  } AS leaders
+  {{ record_responsible(r) }} AS responsible,
+  {{ record_leaders(o, r) }} AS leaders

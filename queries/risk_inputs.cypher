@@ -11,15 +11,12 @@ WHERE s IS NOT NULL
 WITH key,
   COLLECT {
     MATCH (s)-[:RECORD]->(r:Record)
-    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND r.decidedOn <= $asOf
-      AND NOT coalesce(r.revokedOn <= $asOf, false) AND NOT coalesce(r.repairedOn <= $asOf, false)
-      AND NOT coalesce($asOf > r.publicUntil, false)
+    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND {{ record_public(r, $asOf) }}
     RETURN r {.recordId, .severity, .category, .decidedOn, .publicUntil} AS r ORDER BY r.decidedOn DESC
   } AS records,
   COLLECT {
     MATCH (s)-[:LIST_ENTRY]->(e:ListEntry)
-    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND e.listedOn <= $asOf
-      AND NOT coalesce(e.removedOn <= $asOf, false) AND NOT coalesce($asOf > e.validUntil, false)
+    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND {{ entry_active(e, $asOf) }}
     RETURN e {.entryId, .listType, .domain, .listedOn} AS e ORDER BY e.listedOn DESC
   } AS entries,
   COLLECT {
@@ -30,31 +27,25 @@ WITH key,
   } AS events,
   COLLECT {
     MATCH (s:Person)-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]->(org:Organisation)-[:RECORD]->(r:Record)
-    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND r.decidedOn <= $asOf
-      AND (role.startOn IS NULL OR role.startOn <= r.decidedOn) AND (role.endOn IS NULL OR role.endOn >= r.decidedOn)
-      AND NOT coalesce(r.revokedOn <= $asOf, false) AND NOT coalesce(r.repairedOn <= $asOf, false)
-      AND NOT coalesce($asOf > r.publicUntil, false)
+    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND {{ record_public(r, $asOf) }}
+      AND {{ in_force(role, r.decidedOn) }}
     RETURN r {.recordId, .severity, .category, .decidedOn, .publicUntil, basis: type(role), org: org.name,
               orgUscc: org.uscc} AS r
     UNION
     MATCH (s:Person)-[:RESPONSIBLE]->(r:Record)
-    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND r.decidedOn <= $asOf
-      AND NOT coalesce(r.revokedOn <= $asOf, false) AND NOT coalesce(r.repairedOn <= $asOf, false)
-      AND NOT coalesce($asOf > r.publicUntil, false)
+    WHERE r.severity IN ['SERIOUS', 'GENERAL'] AND {{ record_public(r, $asOf) }}
     OPTIONAL MATCH (r)<-[:RECORD]-(org:Organisation)
     RETURN r {.recordId, .severity, .category, .decidedOn, .publicUntil, basis: 'NAMED_RESPONSIBLE', org: org.name,
               orgUscc: org.uscc} AS r
   } AS answeredRecords,
   COLLECT {
     MATCH (s:Person)-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]->(org:Organisation)-[:LIST_ENTRY]->(e:ListEntry)
-    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND e.listedOn <= $asOf
-      AND (role.startOn IS NULL OR role.startOn <= e.listedOn) AND (role.endOn IS NULL OR role.endOn >= e.listedOn)
-      AND NOT coalesce(e.removedOn <= $asOf, false) AND NOT coalesce($asOf > e.validUntil, false)
+    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND {{ entry_active(e, $asOf) }}
+      AND {{ in_force(role, e.listedOn) }}
     RETURN e {.entryId, .listType, .domain, .listedOn, basis: type(role), org: org.name, orgUscc: org.uscc} AS e
     UNION
     MATCH (s:Person)-[:RESPONSIBLE]->(:Record)<-[:BASED_ON]-(e:ListEntry)<-[:LIST_ENTRY]-(org)
-    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND e.listedOn <= $asOf
-      AND NOT coalesce(e.removedOn <= $asOf, false) AND NOT coalesce($asOf > e.validUntil, false)
+    WHERE e.listType IN ['BLACKLIST', 'KEY_ATTENTION'] AND {{ entry_active(e, $asOf) }}
     RETURN e {.entryId, .listType, .domain, .listedOn, basis: 'NAMED_RESPONSIBLE', org: org.name,
               orgUscc: org.uscc} AS e
   } AS answeredEntries

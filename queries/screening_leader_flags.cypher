@@ -4,20 +4,17 @@
 // Each leader is looked at once however many of the screened organisations they lead (serial leaders are common).
 UNWIND $usccs AS uscc
 MATCH (o:Organisation {uscc: uscc})<-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]-(p:Person)
-WHERE (role.startOn IS NULL OR role.startOn <= $asOf) AND (role.endOn IS NULL OR role.endOn >= $asOf)
+WHERE {{ in_force(role, $asOf) }}
 WITH p, collect({uscc: uscc, role: type(role)}) AS screened
 CALL (p) {
   MATCH (p)-[led:LEGAL_REPRESENTATIVE|PRINCIPAL]->(other:Organisation)
   CALL (led, other) {
     MATCH (other)-[:LIST_ENTRY]->(e:ListEntry {listType: 'BLACKLIST'})
-    WHERE e.listedOn <= $asOf AND NOT coalesce(e.removedOn <= $asOf, false) AND NOT coalesce($asOf > e.validUntil, false)
-      AND (led.startOn IS NULL OR led.startOn <= e.listedOn) AND (led.endOn IS NULL OR led.endOn >= e.listedOn)
+    WHERE {{ entry_active(e, $asOf) }} AND {{ in_force(led, e.listedOn) }}
     RETURN 'BLACKLIST' AS why, e.entryId AS ref
     UNION
     MATCH (other)-[:RECORD]->(r:Record {severity: 'SERIOUS'})
-    WHERE r.decidedOn <= $asOf AND NOT coalesce(r.revokedOn <= $asOf, false)
-      AND NOT coalesce(r.repairedOn <= $asOf, false) AND NOT coalesce($asOf > r.publicUntil, false)
-      AND (led.startOn IS NULL OR led.startOn <= r.decidedOn) AND (led.endOn IS NULL OR led.endOn >= r.decidedOn)
+    WHERE {{ record_public(r, $asOf) }} AND {{ in_force(led, r.decidedOn) }}
     RETURN 'SERIOUS' AS why, r.recordId AS ref
   }
   RETURN other.uscc AS otherUscc, other.name AS otherName, why, collect(ref) AS refs

@@ -4,17 +4,16 @@
 MATCH (o:Organisation {uscc: $uscc})
 CALL (o) {
   MATCH (o)-[:RECORD]->(r:Record)
-  WHERE r.decidedOn <= $asOf AND NOT coalesce(r.revokedOn <= $asOf, false)
-    AND NOT coalesce(r.repairedOn <= $asOf, false) AND NOT coalesce($asOf > r.publicUntil, false)
+  WHERE {{ record_public(r, $asOf) }}
   RETURN r.recordId AS recordId, r.decidedOn AS day, null AS entryId
   UNION
   MATCH (o)-[:LIST_ENTRY]->(e:ListEntry)
-  WHERE e.listedOn <= $asOf AND NOT coalesce(e.removedOn <= $asOf, false) AND NOT coalesce($asOf > e.validUntil, false)
+  WHERE {{ entry_active(e, $asOf) }}
   RETURN e.recordId AS recordId, e.listedOn AS day, e.entryId AS entryId
 }
 CALL (o, recordId, day) {
   MATCH (o)<-[role:LEGAL_REPRESENTATIVE|PRINCIPAL]-(p:Person)
-  WHERE (role.startOn IS NULL OR role.startOn <= day) AND (role.endOn IS NULL OR role.endOn >= day)
+  WHERE {{ in_force(role, day) }}
   RETURN p, type(role) AS basis, role.startOn AS startOn, role.endOn AS endOn, role.startKey AS startKey
   UNION
   MATCH (o)-[:RECORD]->(:Record {recordId: recordId})<-[:RESPONSIBLE]-(p:Person)

@@ -12,8 +12,8 @@ from neo4j import AsyncGraphDatabase
 
 import settings
 from graph import local
-from graph import schema as graph_schema
-from graph.driver import Graph
+from graph.store import schema as graph_schema
+from graph.store.driver import Graph
 
 WIPE_OK = "CREDITFILE_TEST_ALLOW_WIPE"
 # The production deadlines (30 s a request, 20 s a Neo4j transaction) are for answering users; a CI machine under

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from graph import exchange
+from graph.ingest import exchange
 
 # Invented codes with right check characters (make_uscc), never a real company's: tests give them penalties.
 ORG_A = "91440300MA0CF0A11H"  # 深圳示例通信技术有限公司, as A of tests/scenario.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 from api.auth import Principal, Role
 from api.context import new_context
 from api.schema import build_schema
-from graph.driver import Graph, counting
+from graph.store.driver import Graph, counting
 
 SCHEMA = build_schema()
 # The tests of files, screening and exploration read as ADMIN (the archive view); tests/test_access.py covers roles.

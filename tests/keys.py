@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from graph import audit
-from graph.driver import Graph
+from graph.store.driver import Graph
 
 
 async def make_key(graph: Graph, role: str = "ADMIN", *, agency_name: str | None = None,

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from api.auth import Principal, Role
-from graph.ingest import Importer
+from graph.ingest.importer import Importer
 from tests.exchange_folder import write_folder
 from tests.scenario import P1, A, B, C
 

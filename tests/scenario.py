@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.ingest import Importer
+from graph.ingest.importer import Importer
 from tests.exchange_folder import write_folder
 
 A, B, C, D, E = ("91440300MA0CF0A11H", "91110000MA0CF0B18W", "91310110MA0CF0C148", "91330201MA0CF0D10X",

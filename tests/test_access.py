@@ -25,8 +25,8 @@ from api.auth import Principal, Role
 from api.cursors import node_id
 from api.dates import CHINA, today
 from graph import audit
-from graph.driver import Graph
 from graph.identifiers import make_resident_id, make_uscc, parse_resident_id, resident_id_check_char
+from graph.store.driver import Graph
 from tests import scenario
 from tests.conftest import wipe
 from tests.gql import SCHEMA, execute

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from api import dates, resolvers
-from api.errors import INTERNAL_MESSAGE
 from graph import access
+from graph.errors import INTERNAL_MESSAGE
 from graph.identifiers import IdentifierError, parse_resident_id, parse_uscc
 from tests import scenario
 from tests.gql import SCHEMA, data, execute

@@ -17,7 +17,7 @@ from api.auth import Principal, Role
 from api.dates import today
 from graph import regions, rules
 from graph.identifiers import USCC_ALPHABET, make_resident_id, make_uscc
-from graph.ingest import Importer
+from graph.ingest.importer import Importer
 from tests.exchange_folder import write_folder
 from tests.gql import ADMIN, data, errors, execute
 from tests.keys import bearer, make_key

@@ -29,12 +29,12 @@ from api import http
 from api.app import CreditfileGraphQL, create_app
 from api.context import new_context
 from api.document_cache import BoundedCache
-from api.errors import RateLimited, Unavailable
 from api.logs import JsonLines
 from api.schema import build_schema
 from graph import local
-from graph.driver import Graph
+from graph.errors import RateLimited, Unavailable
 from graph.identifiers import make_resident_id
+from graph.store.driver import Graph
 from queries import Mode, Query
 
 AUDIT = Path(__file__).with_name("audit")

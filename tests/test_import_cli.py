@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from graph.generator import generate
-from graph.ingest import Importer
+from graph.ingest.importer import Importer
+from graph.synthetic.generator import generate
 from tests.test_ingest import fingerprint
 
 CLI = [sys.executable, "-m", "api.cli"]

@@ -1,4 +1,4 @@
-"""Property-based fuzz of the import's reading layer (graph/exchange.py) and of graph/identifiers.py, without
+"""Property-based fuzz of the import's reading layer (graph/ingest/exchange.py) and of graph/identifiers.py, without
 Neo4j: whatever a file holds, every data row comes out accepted or rejected, and nothing raises but the
 documented errors. Derandomised, so CI sees the same examples every run."""
 
@@ -13,8 +13,6 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph import exchange
-from graph.exchange import Rejected, Row, RowError
 from graph.identifiers import (
     USCC_ALPHABET,
     IdentifierError,
@@ -23,6 +21,8 @@ from graph.identifiers import (
     parse_resident_id,
     parse_uscc,
 )
+from graph.ingest import exchange
+from graph.ingest.exchange import Rejected, Row, RowError
 
 FUZZ = settings(derandomize=True, database=None, max_examples=120, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

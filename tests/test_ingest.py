@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from graph import exchange
-from graph.ingest import Importer, Reject
+from graph.ingest import exchange
+from graph.ingest.importer import Importer, Reject
 from tests.exchange_folder import (
     ORG_A,
     ORG_B,

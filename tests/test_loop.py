@@ -14,7 +14,7 @@ from api.context import new_context
 from api.dates import today
 from api.live import PushFeed
 from graph import loop, rules
-from graph.driver import Graph
+from graph.store.driver import Graph
 from tests import loop_world as w
 from tests.gql import SCHEMA, execute
 from tests.test_ingest import fingerprint

@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.dates import today
 from graph import local
-from graph.driver import Graph
+from graph.store.driver import Graph
 from tests import loop_world as w
 from tests.keys import bearer, make_key
 
@@ -279,7 +279,7 @@ with GraphDatabase.driver(sys.argv[1]) as driver, driver.session() as session:
 async def test_neo4j_stopped_during_a_mutation_and_between_two_then_retries_end_exact(tmp_path) -> None:
     from neo4j import AsyncGraphDatabase
 
-    from graph import schema as graph_schema
+    from graph.store import schema as graph_schema
 
     data, port = tmp_path / "neo4j", local.free_port()
     instance = await asyncio.to_thread(local.start, port=port, data=data)

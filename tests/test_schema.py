@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from graph import schema as graph_schema
+from graph.store import schema as graph_schema
 
 
 async def test_schema_applies_twice_and_has_keys_and_fulltext(driver) -> None:

@@ -22,7 +22,7 @@ from api.auth import Principal, Role
 from api.cursors import node_id
 from api.dates import today
 from graph import local
-from graph.driver import Graph
+from graph.store.driver import Graph
 from tests import scenario
 from tests.conftest import wipe
 from tests.gql import ADMIN, data

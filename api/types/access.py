@@ -12,11 +12,11 @@ from api.auth import Role
 from api.context import Info
 from api.cursors import check_first, encode, parse_node_id
 from api.dates import today
-from api.errors import Forbidden, UserError
 from api.types.common import Agency, PageInfo
 from api.types.subject import Subject, subject_object
 from graph import audit
 from graph.access import OrganisationRow, PersonRow
+from graph.errors import Forbidden, UserError
 
 # The credential's Role (api/auth.py), served as the enum ViewerRole: strawberry.enum registers it on the class
 # itself, so fields below are annotated with Role.

@@ -14,10 +14,10 @@ import strawberry
 from api.auth import Principal
 from api.context import Info
 from api.dates import shown, today
-from api.errors import Forbidden, UserError
 from api.types.common import Agency
 from api.types.enums import ListType, RecordCategory, Severity
 from graph import dashboard, regions
+from graph.errors import Forbidden, UserError
 
 
 @strawberry.enum(description="How active list entries are grouped; a subject's region is described in workflow.md.")

@@ -10,10 +10,9 @@ import strawberry
 from api.context import Info
 from api.cursors import node_id
 from api.types.common import Risk
+from api.types.credit_file import Accountability
 from api.types.enums import Relation, RiskColour, SubjectKind
-from api.types.organisation import Organisation
-from api.types.record import Accountability
-from api.types.subject import Subject, subject_object
+from api.types.subject import Organisation, Subject, subject_object
 from graph.access import OrganisationRow, PersonRow
 from graph.explore import GEdge, GNode, NodeRef, Subgraph
 from graph.risk import RiskResult, assess
@@ -83,7 +82,7 @@ class GraphEdge:
                    to=edge.end_on, label=edge.label)
 
 
-# Served as `Graph` (the contract's name); in Python the name stays free for graph.driver.Graph, the database.
+# Served as `Graph` (the contract's name); in Python the name stays free for graph.store.driver.Graph, the database.
 @strawberry.type(name="Graph")
 class SubgraphType:
     nodes: list[GraphNode]

@@ -6,11 +6,9 @@ import strawberry
 
 from api.cursors import encode
 from api.types.common import PageInfo
+from api.types.credit_file import Accountability, CreditRecord
 from api.types.enums import AccountabilityBasis
-from api.types.organisation import Organisation
-from api.types.person import Person
-from api.types.record import Accountability, CreditRecord
-from api.types.subject import Subject
+from api.types.subject import Organisation, Person, Subject
 from graph.access import AccountableRecord, Page, RecordQuery, RecordRow
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from api.context import Info
 from api.types.common import AppliedMeasure, Risk
-from api.types.list_entry import ListEntry
+from api.types.credit_file import ListEntry
 from api.types.subject import Subject, applied_measures, subject_object, visible_entries
 from graph.access import OrganisationRow, PersonRow
 from graph.identifiers import IdentifierError, parse_id_number, parse_uscc

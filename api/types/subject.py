@@ -1,24 +1,33 @@
-"""The Node and Subject interfaces, and what every subject (organisation or person) answers alike."""
+"""Subjects: the Node and Subject interfaces and what every subject answers alike; Organisation (an entity with
+a 统一社会信用代码), Person (a natural person, shown with a masked ID number and an opaque id), and the dated
+links between them, RoleHolding (法定代表人, 主要负责人, 董监高) and Shareholding (股东). One module, because
+each of these types answers with the others."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from api import views
 from api.context import Info
-from api.cursors import check_first, decode_record_cursor
-from api.types.common import AppliedMeasure, Measure, RecordFilter, Risk
-from api.types.lazy import LazyCreditRecordConnection, LazyListEntry
-from graph.access import EntryRow, OrganisationRow, PersonRow, RecordQuery, SubjectKey
+from api.cursors import check_first, decode_record_cursor, node_id
+from api.types.common import AppliedMeasure, Measure, RecordFilter, Region, Risk
+from api.types.enums import Role
+from api.types.lazy import (
+    LazyAccountabilityConnection,
+    LazyCreditRecordConnection,
+    LazyListEntry,
+)
+from graph.access import EntryRow, HoldingRow, OrganisationRow, PersonRow, RecordQuery, RoleRow, SubjectKey
+from graph.errors import UserError
+from graph.identifiers import mask_id_number
 from graph.risk import assess
 from graph.rules import entry_active
-
-if TYPE_CHECKING:
-    from api.types.organisation import Organisation
-    from api.types.person import Person
 
 
 @strawberry.interface
@@ -67,7 +76,7 @@ class Subject:
 
     @strawberry.field
     async def list_entries(self, info: Info, active_only: bool | None = True) -> list[LazyListEntry]:
-        from api.types.list_entry import ListEntry
+        from api.types.credit_file import ListEntry
 
         rows = await visible_entries(info, self.key, self.as_of, active_only is not False)
         return [ListEntry.from_row(row, self.as_of) for row in rows]
@@ -87,7 +96,7 @@ async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only:
 
 
 async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[AppliedMeasure]:
-    from api.types.list_entry import ListEntry
+    from api.types.credit_file import ListEntry
 
     entries = await visible_entries(info, key, as_of, active_only=True)
     if not entries:
@@ -104,9 +113,6 @@ async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[App
 
 def subject_object(row: OrganisationRow | PersonRow, as_of: date) -> Organisation | Person:
     """The GraphQL object of a subject row."""
-    from api.types.organisation import Organisation
-    from api.types.person import Person
-
     if isinstance(row, PersonRow):
         return Person.from_row(row, as_of)
     return Organisation.from_row(row, as_of)
@@ -123,3 +129,162 @@ async def load_subject(info: Info, kind: str, subject_id: str, as_of: date) -> O
     if row is None:
         raise LookupError(f"the subject {kind} {subject_id} is not in the graph")
     return subject_object(row, as_of)
+
+
+@strawberry.type
+class Organisation(Subject, Node):
+    uscc: str
+    uscc_checksum_valid: bool
+    legal_form: str | None
+    region: Region | None
+    status: str | None
+    established_on: date | None
+    address: str | None
+
+    @classmethod
+    def from_row(cls, row: OrganisationRow, as_of: date) -> Organisation:
+        return cls(
+            id=strawberry.ID(node_id("Organisation", row.uscc)), name=row.name, key=row.key, as_of=as_of,
+            uscc=row.uscc, uscc_checksum_valid=bool(row.usccChecksumValid), legal_form=row.legalForm,
+            region=Region.of(row.regionCode), status=row.status, established_on=row.establishedOn,
+            address=row.address,
+        )
+
+    @strawberry.field
+    async def legal_representatives(self, info: Info, include_history: bool | None = False) -> list[RoleHolding]:
+        return await self._roles(info, "LEGAL_REPRESENTATIVE", include_history)
+
+    @strawberry.field
+    async def principals(self, info: Info, include_history: bool | None = False) -> list[RoleHolding]:
+        return await self._roles(info, "PRINCIPAL", include_history)
+
+    @strawberry.field(description="Executives (董监高) in office on the file's date.")
+    async def executives(self, info: Info, include_history: bool | None = False) -> list[RoleHolding]:
+        return await self._roles(info, "EXECUTIVE", include_history)
+
+    @strawberry.field
+    async def shareholders(self, info: Info, include_history: bool | None = False) -> list[Shareholding]:
+        return await self._holdings(info, "SHAREHOLDER", include_history)
+
+    @strawberry.field
+    async def investments(self, info: Info, include_history: bool | None = False) -> list[Shareholding]:
+        return await self._holdings(info, "INVESTMENT", include_history)
+
+    async def _roles(self, info: Info, role: str, include_history: bool | None) -> list[RoleHolding]:
+        rows = await info.context.loaders.roles.load(("ORGANISATION", self.uscc))
+        return [RoleHolding.from_row(r, self.as_of) for r in dated_on(rows, self.as_of, bool(include_history))
+                if r.role == role]
+
+    async def _holdings(self, info: Info, side: str, include_history: bool | None) -> list[Shareholding]:
+        rows = await info.context.loaders.holdings.load(self.uscc)
+        return [Shareholding.from_row(r, self.as_of) for r in dated_on(rows, self.as_of, bool(include_history))
+                if r.side == side]
+
+
+def prefetch(info: Info, uscc: str, as_of: date) -> None:
+    """Start the loads of the organisation's selected children together with the organisation itself, so that
+    a credit file takes one level of round trips less. Children asked with arguments other than `first` and
+    `includeHistory` are left to their resolvers."""
+    loaders, key = info.context.loaders, ("ORGANISATION", uscc)
+    starters: dict[str, Callable[[dict[str, Any]], Awaitable[object]]] = {
+        "legalRepresentatives": lambda a: loaders.roles.load(key), "principals": lambda a: loaders.roles.load(key),
+        "executives": lambda a: loaders.roles.load(key), "shareholders": lambda a: loaders.holdings.load(uscc),
+        "investments": lambda a: loaders.holdings.load(uscc),
+        "listEntries": lambda a: loaders.entries_of_subject.load(key),
+        "measures": lambda a: loaders.entries_of_subject.load(key),
+        "riskLevel": lambda a: loaders.risk_inputs.load((as_of, key)),
+        "records": lambda a: loaders.records_page.load(
+            (record_query(info, key, as_of, None, _int(a.get("first", 20)), None), key)),
+    }
+    for field in info.selected_fields[0].selections:
+        if not isinstance(field, SelectedField) or field.name not in starters:
+            continue
+        if set(field.arguments) - {"first", "includeHistory", "activeOnly"}:
+            continue
+        try:
+            future = asyncio.ensure_future(starters[field.name](field.arguments))
+        except (UserError, ValueError, TypeError):
+            continue  # a bad argument: the field's resolver will say what is wrong
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())  # errors surface in the resolvers
+
+
+def _int(value: object) -> int:
+    """An argument as the selection gives it (literals come as text); TypeError for anything else."""
+    if isinstance(value, int | str):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+@strawberry.type
+class Person(Subject, Node):
+    id_number_masked: str = strawberry.field(description="First 6 and last 4 characters; the rest masked.")
+    id_type: str = strawberry.field(description="RESIDENT_ID, PASSPORT or OTHER.")
+    full_id_number: strawberry.Private[str]
+
+    @strawberry.field(description="The full ID number: INVESTIGATOR and ADMIN only; the purpose is written to the "
+                                  "access log (api/views.py, api/accesslog.py).")
+    def id_number(self, purpose: str) -> str | None:
+        return self.full_id_number
+
+    @classmethod
+    def from_row(cls, row: PersonRow, as_of: date) -> Person:
+        return cls(id=strawberry.ID(node_id("Person", row.pid)), name=row.name, key=row.key, as_of=as_of,
+                   id_number_masked=mask_id_number(row.idNumber), id_type=row.idType,
+                   full_id_number=row.idNumber)
+
+    @strawberry.field
+    async def roles(self, info: Info, include_history: bool | None = False) -> list[RoleHolding]:
+        rows = await info.context.loaders.roles.load(("PERSON", self.key[1]))
+        return [RoleHolding.from_row(r, self.as_of) for r in dated_on(rows, self.as_of, bool(include_history))]
+
+    @strawberry.field(description="Records of organisations the person led on the decision date, and records "
+                                  "naming the person as responsible (measure 八).")
+    async def accountable_records(self, info: Info, filter: RecordFilter | None = None, first: int | None = 20,
+                                  after: str | None = None) -> LazyAccountabilityConnection:
+        from api.types.pagination import AccountabilityConnection
+
+        query = record_query(info, self.key, self.as_of, filter, first, after)
+        page = await info.context.loaders.accountable_page.load((query, self.key[1]))
+        return AccountabilityConnection.from_page(page, query, self)
+
+
+Dated = TypeVar("Dated", RoleRow, HoldingRow)
+
+
+def dated_on(rows: list[Dated], as_of: date, include_history: bool) -> list[Dated]:
+    """Roles or shareholdings in force on the date; with history, every one that had begun by then, newest
+    first."""
+    if include_history:
+        chosen = [r for r in rows if r.startOn is None or r.startOn <= as_of]
+    else:
+        chosen = [r for r in rows if r.in_force(as_of)]
+    return sorted(chosen, key=lambda r: (r.startOn or date.min), reverse=True)
+
+
+@strawberry.type
+class RoleHolding:
+    person: Person
+    organisation: Organisation
+    role: Role
+    title: str | None
+    from_: date | None = strawberry.field(name="from")
+    to: date | None = None
+
+    @classmethod
+    def from_row(cls, row: RoleRow, as_of: date) -> RoleHolding:
+        return cls(person=Person.from_row(row.person, as_of), organisation=Organisation.from_row(row.org, as_of),
+                   role=Role(row.role), title=row.title, from_=row.startOn, to=row.endOn)
+
+
+@strawberry.type
+class Shareholding:
+    holder: Subject
+    organisation: Organisation
+    percent: float | None
+    from_: date | None = strawberry.field(name="from")
+    to: date | None = None
+
+    @classmethod
+    def from_row(cls, row: HoldingRow, as_of: date) -> Shareholding:
+        return cls(holder=subject_object(row.holder, as_of), organisation=Organisation.from_row(row.org, as_of),
+                   percent=row.percent, from_=row.startOn, to=row.endOn)

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from faker import Faker
 
-from graph import exchange, regions
-from graph.badrows import sprinkle
+from graph import regions
 from graph.identifiers import USCC_ALPHABET, make_resident_id, make_uscc
+from graph.ingest import exchange
+from graph.synthetic.badrows import sprinkle
 
 if TYPE_CHECKING:
     from _csv import Writer as CsvWriter  # what csv.writer() returns, named only in the type stubs

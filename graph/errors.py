@@ -1,13 +1,11 @@
 """Errors a client can act on, each with its `extensions.code` (the list in the shared access.md).
 
 Raise one of these from anywhere below a resolver; `CodedErrors` (api/schema.py) gives every GraphQL error of
-a response its code. Anything else is a defect of ours: it is logged and answered as INTERNAL_SERVER_ERROR,
-with no detail. A user's mistake must never end up there.
+a response its code (`code_of`). Anything else is a defect of ours: it is logged and answered as
+INTERNAL_SERVER_ERROR, with no detail. A user's mistake must never end up there.
 """
 
 from __future__ import annotations
-
-from graphql import GraphQLError
 
 
 class ClientError(Exception):
@@ -63,17 +61,3 @@ class Unavailable(ClientError):
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 INTERNAL_MESSAGE = "Internal error; it has been logged."
-
-
-def code_of(error: GraphQLError) -> str:
-    """The code a GraphQL error carries: its ClientError's, BAD_USER_INPUT for parse and validation errors
-    (graphql-core's own messages, already plain words), INTERNAL_SERVER_ERROR for anything else."""
-    original = error.original_error
-    if original is None:
-        return str((error.extensions or {}).get("code") or "BAD_USER_INPUT")
-    if isinstance(original, ClientError):
-        return original.code
-    if error.path is None:  # raised while coercing variables (a scalar's parse_value): the client's input
-        return "BAD_USER_INPUT"
-    return INTERNAL
-

@@ -1,4 +1,5 @@
-"""The import command's frame: driver, progress bar, rejects file and the per-file summary."""
+"""What the command line shows around an import (`creditfile import`, the demo set of `make run`): the
+driver, the progress bar, the rejects file and the per-file summary. The import itself is graph/ingest."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+import queries
 import settings
-from graph import schema as graph_schema
-from graph.driver import UNAVAILABLE, Graph, open_driver
-from graph.ingest import Importer, write_rejects
+from graph.ingest.importer import Importer, write_rejects
+from graph.store import schema as graph_schema
+from graph.store.driver import UNAVAILABLE, Graph, open_driver
+from graph.synthetic.generator import generate
 
 
 async def run_import(folder: Path, rejects_path: Path, batch_size: int, console: Console) -> int:
@@ -60,3 +63,23 @@ async def run_import(folder: Path, rejects_path: Path, batch_size: int, console:
         note = "" if rows == rejected else " (a file refused at its header is one line there)"
         console.print(f"{rows:,} rejected rows: see {rejects_path}{note}")
     return rows
+
+
+DEMO_SEED = 2026
+
+
+async def load_demo(orgs: int, console: Console) -> None:
+    """The demo set of `make run`: a generated exchange folder, imported once into an empty graph."""
+    driver = open_driver()
+    try:
+        rows = await Graph(driver).run(queries.get("graph_is_empty"))
+    finally:
+        await driver.close()
+    if not rows[0]["empty"]:
+        console.print("the graph holds data already; the demo set is not loaded again")
+        return
+    folder = settings.app().home / f"demo-{orgs}-{DEMO_SEED}"
+    if not (folder / "organisations.csv").exists():
+        console.print(f"generating a demo set of {orgs:,} organisations in {folder} …")
+        generate(folder, orgs=orgs, seed=DEMO_SEED)
+    await run_import(folder, folder / "rejects.csv", batch_size=10_000, console=console)

@@ -21,8 +21,8 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError, Neo4jError, ServiceUnavailable, SessionExpired
 
 import queries
-from api.errors import Conflict, Unavailable, UserError
-from graph.driver import NOT_ANSWERING, Graph, plain_row
+from graph.errors import Conflict, Unavailable, UserError
+from graph.store.driver import NOT_ANSWERING, Graph, plain_row
 
 T = TypeVar("T")
 # How long the driver retries a mutation's transaction (deadlocks, a leader change, Neo4j restarting) before the

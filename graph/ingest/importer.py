@@ -23,10 +23,11 @@ from typing import Any, TextIO
 
 import queries
 import settings
-from graph import exchange, loop
-from graph.driver import Graph
-from graph.exchange import Cells, FileSpec, Rejected
+from graph import loop
 from graph.identifiers import parse_resident_id
+from graph.ingest import exchange
+from graph.ingest.exchange import Cells, FileSpec, Rejected
+from graph.store.driver import Graph
 
 REJECT_COLUMNS = ("file", "line", "column", "value", "reason")
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the generator calls `sprinkle`; these are only the types of its arguments
-    from graph.generator import Generator, Writers
+    from graph.synthetic.generator import Generator, Writers
 
 BAD_USCC = "91440300MA0CF0X18O"  # invented; an 'O' is not in the USCC alphabet
 NO_SUCH_ORG = "91110000MA0CF0N14Y"  # invented and valid; region 110000 is no county, so never generated

@@ -2,8 +2,8 @@
 
 Each GraphQL request (or CLI command) runs inside a `QueryStats` scope, so the number of Cypher round trips
 and the database time can be reported and asserted on. Two other modules use the driver itself, for what a
-single routed query cannot do: graph/writes.py (a mutation's statements in one managed write transaction) and
-graph/schema.py (the schema statements, which are not named queries).
+single routed query cannot do: graph/store/writes.py (a mutation's statements in one managed write transaction) and
+graph/store/schema.py (the schema statements, which are not named queries).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, RoutingControl
 from neo4j.exceptions import ConnectionAcquisitionTimeoutError, Neo4jError, ServiceUnavailable, SessionExpired
 
 import settings
-from api.errors import Unavailable
+from graph.errors import Unavailable
 from queries import Mode, Query
 
 log = logging.getLogger("creditfile.neo4j")

@@ -167,16 +167,16 @@ class Authenticator:
 
     async def _api_key(self, key_id: str, secret: str) -> Principal:
         found = await audit.key_by_id(self.graph, key_id)
-        if found is None or not hmac.compare_digest(found[0].secretHash, audit.secret_hash(secret)):
+        if found is None or not hmac.compare_digest(found[0].secret_hash, audit.secret_hash(secret)):
             raise Unauthenticated("unknown API key")
         key, subject_key, _ = found
-        if key.revokedAt:
-            raise Unauthenticated(f"API key {key_id} was revoked on {key.revokedAt}")
+        if key.revoked_at:
+            raise Unauthenticated(f"API key {key_id} was revoked on {key.revoked_at}")
         if key.role == Role.SUBJECT.value and subject_key is None:
             raise Unauthenticated(f"API key {key_id} is for a subject that is not in the credit file")
-        return Principal(Role(key.role), credential_id=key.keyId, name=key.name, agency_name=key.agencyName,
-                         agency_uscc=key.agencyUscc, region=key.region, subject_kind=key.subjectKind,
-                         subject_id=key.subjectId, subject_key=subject_key)
+        return Principal(Role(key.role), credential_id=key.key_id, name=key.name, agency_name=key.agency_name,
+                         agency_uscc=key.agency_uscc, region=key.region, subject_kind=key.subject_kind,
+                         subject_id=key.subject_id, subject_key=subject_key)
 
     async def _jwt(self, token: str) -> Principal:
         if self.jwt_verifier is None:

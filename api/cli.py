@@ -242,9 +242,9 @@ def keys_list() -> None:
     rows = _with_graph(audit.list_keys)
     print("\t".join(("id", "role", "label", "agency", "region", "subject", "created", "revoked")))
     for k in rows:
-        agency = f"{k.agencyName} ({k.agencyUscc})" if k.agencyName else ""
-        print("\t".join((k.keyId, k.role, k.name, agency, k.region or "", k.subjectId or "", k.createdAt or "",
-                         k.revokedAt or "")))
+        agency = f"{k.agency_name} ({k.agency_uscc})" if k.agency_name else ""
+        print("\t".join((k.key_id, k.role, k.name, agency, k.region or "", k.subject_id or "", k.created_at or "",
+                         k.revoked_at or "")))
 
 
 @keys_app.command("revoke")

@@ -117,12 +117,12 @@ class PushFeed:
         self._delivered = {k: at for k, at in self._delivered.items() if at > horizon}
 
     def _deliver(self, row: PushRow) -> None:
-        assert row.changedAt is not None
-        if (row.pushId, row.changedAt) in self._delivered:
+        assert row.changed_at is not None
+        if (row.push_id, row.changed_at) in self._delivered:
             return
-        self._delivered[(row.pushId, row.changedAt)] = row.changedAt
+        self._delivered[(row.push_id, row.changed_at)] = row.changed_at
         for subscriber in self.subscribers:
-            if subscriber.unit == row.unitUscc and row.changedAt >= subscriber.since:
+            if subscriber.unit == row.unit_uscc and row.changed_at >= subscriber.since:
                 self._hand(subscriber, row)
 
     @staticmethod
@@ -131,7 +131,7 @@ class PushFeed:
             subscriber.queue.put_nowait(row)
         except asyncio.QueueFull:
             log.warning("a subscriber of unit %s is %d pushes behind; push %s not delivered live (it is in the inbox)",
-                        subscriber.unit, QUEUE_SIZE, row.pushId)
+                        subscriber.unit, QUEUE_SIZE, row.push_id)
 
 
 @strawberry.type

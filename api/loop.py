@@ -150,18 +150,18 @@ async def remove_listing(info: Info, input: RemoveListingInput) -> ListingPayloa
         if not found:
             raise NotFound(f"entryId: there is no list entry {shown(entry_id)}")
         entry = build(EntryRow, found[0]["entry"])
-        if not entry.authorityUscc or entry.authorityUscc != principal.agency_uscc:
-            raise Forbidden(f"removeListing: entry {entry_id} was listed by {entry.authorityName or 'another agency'}"
+        if not entry.authority_uscc or entry.authority_uscc != principal.agency_uscc:
+            raise Forbidden(f"removeListing: entry {entry_id} was listed by {entry.authority_name or 'another agency'}"
                             "; only the authority that listed an entry may remove it")
         reason = text("reason", input.reason, MAX_REASON)
-        if input.removed_on < entry.listedOn:
-            raise UserError(f"removedOn: {input.removed_on} is before the entry was listed ({entry.listedOn}); "
+        if input.removed_on < entry.listed_on:
+            raise UserError(f"removedOn: {input.removed_on} is before the entry was listed ({entry.listed_on}); "
                             "an entry ends on or after its listing day")
         not_after_today("removedOn", input.removed_on, day)
-        if entry.removedOn is not None:
-            raise Conflict(f"entry {entry_id} was already removed on {entry.removedOn}")
-        if entry.validUntil is not None and input.removed_on > entry.validUntil:
-            raise UserError(f"removedOn: entry {entry_id} ended on {entry.validUntil} (validUntil); there is "
+        if entry.removed_on is not None:
+            raise Conflict(f"entry {entry_id} was already removed on {entry.removed_on}")
+        if entry.valid_until is not None and input.removed_on > entry.valid_until:
+            raise UserError(f"removedOn: entry {entry_id} ended on {entry.valid_until} (validUntil); there is "
                             "nothing left to remove after that day")
         rows = await writes.rows(tx, "listing_remove", entryId=entry_id, removedOn=input.removed_on, reason=reason,
                                  authorityUscc=principal.agency_uscc)
@@ -193,17 +193,17 @@ async def give_feedback(info: Info, input: FeedbackInput) -> Push:
             raise NotFound(f"pushId: there is no push {shown(push_id)}; take pushIds from inbox or the pushes "
                            "subscription")
         push = loop.push_row(rows[0]["before"])
-        if push.unitUscc != principal.agency_uscc:
+        if push.unit_uscc != principal.agency_uscc:
             raise Forbidden(f"giveFeedback: push {push_id} is addressed to another unit; a unit answers the pushes "
                             "addressed to its own agency")
         text("note", note, MAX_NOTE, required=False)
         text("caseReference", case, MAX_CASE_REFERENCE, required=False)
-        if input.acted_on < push.pushedOn:
-            raise UserError(f"actedOn: {input.acted_on} is before the push was made ({push.pushedOn}); give the day "
+        if input.acted_on < push.pushed_on:
+            raise UserError(f"actedOn: {input.acted_on} is before the push was made ({push.pushed_on}); give the day "
                             "the unit acted on it")
         not_after_today("actedOn", input.acted_on, day)
-        if push.answeredAt is not None:
-            raise Conflict(f"push {push_id} was already answered ({push.outcome}, acted on {push.actedOn}); a push "
+        if push.answered_at is not None:
+            raise Conflict(f"push {push_id} was already answered ({push.outcome}, acted on {push.acted_on}); a push "
                            "answers once (to repeat a call, send it with its first idempotencyKey)")
         made.update(rows[0])
         return {"pushId": push_id}
@@ -224,11 +224,11 @@ async def push_node(info: Info, push_id: str, as_of: date) -> Push | None:
     if row is None:
         return None
     principal = info.context.principal
-    if principal.role is Role.UNIT and row.unitUscc != principal.agency_uscc:
+    if principal.role is Role.UNIT and row.unit_uscc != principal.agency_uscc:
         return None
     if principal.role is Role.AUTHORITY:
-        found = await info.context.loaders.entry_by_id.load(row.entryId)
-        if found is None or found.entry.authorityUscc != principal.agency_uscc:
+        found = await info.context.loaders.entry_by_id.load(row.entry_id)
+        if found is None or found.entry.authority_uscc != principal.agency_uscc:
             return None
     elif principal.role not in (Role.UNIT, Role.INVESTIGATOR, Role.ADMIN):
         return None

@@ -98,20 +98,20 @@ async def _end_entries(tx: Transaction, entry_ids: list[str], day: date, by: str
 
 def _check_application(record: RecordRow, input: RepairInput, pending: list[dict[str, Any]]) -> str:
     """BAD_USER_INPUT, then CONFLICT, for an application on a record that is the caller's; the commitment."""
-    rid, day = record.recordId, input.applied_on
+    rid, day = record.record_id, input.applied_on
     _not_future("appliedOn", day)
-    if record.revokedOn is not None:
-        raise UserError(f"recordId: record {rid} was revoked on {record.revokedOn}; there is nothing to repair")
-    if record.repairedOn is not None:
-        raise UserError(f"recordId: record {rid} was already repaired on {record.repairedOn}")
-    first_day = rules.repairable_from(record.category, record.severity, record.decidedOn)
+    if record.revoked_on is not None:
+        raise UserError(f"recordId: record {rid} was revoked on {record.revoked_on}; there is nothing to repair")
+    if record.repaired_on is not None:
+        raise UserError(f"recordId: record {rid} was already repaired on {record.repaired_on}")
+    first_day = rules.repairable_from(record.category, record.severity, record.decided_on)
     if first_day is None:
         raise UserError(f"recordId: record {rid} is a {record.category} record (失信被执行人): a credit office "
                         "cannot repair it; the court that listed the defaulter decides")
     if day < first_day:
-        raise UserError(f"appliedOn: record {rid} ({record.severity}, decided {record.decidedOn}) may be repaired "
+        raise UserError(f"appliedOn: record {rid} ({record.severity}, decided {record.decided_on}) may be repaired "
                         f"from {first_day}, after its minimum publication period; apply on or after {first_day}")
-    status = rules.record_status(day, record.decidedOn, record.publicUntil, record.repairedOn, record.revokedOn)
+    status = rules.record_status(day, record.decided_on, record.public_until, record.repaired_on, record.revoked_on)
     if status not in ("ACTIVE", "EXPIRED"):
         raise UserError(f"appliedOn: record {rid} is not ACTIVE or EXPIRED on {day}")
     commitment = _text("commitment", input.commitment,
@@ -141,14 +141,14 @@ async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
         state = found[0]
         record = build(RecordRow, state["record"])
         if principal.role is Role.SUBJECT and not principal.owns(state["subjectKind"], state["subjectKey"]):
-            raise Forbidden(f"applyForRepair: record {record.recordId} is not of this credential's subject; a "
+            raise Forbidden(f"applyForRepair: record {record.record_id} is not of this credential's subject; a "
                             "SUBJECT applies for its own records")
-        if principal.role is Role.AUTHORITY and record.authorityUscc != principal.agency_uscc:
-            raise Forbidden(f"applyForRepair: record {record.recordId} was decided by another authority; an "
+        if principal.role is Role.AUTHORITY and record.authority_uscc != principal.agency_uscc:
+            raise Forbidden(f"applyForRepair: record {record.record_id} was decided by another authority; an "
                             "AUTHORITY applies on behalf of a subject for the records it decided")
         commitment = _check_application(record, input, state["pending"])
         rows = await writes.rows(
-            tx, "repair_application_create", recordId=record.recordId, applicationId=repair.new_id("RA"),
+            tx, "repair_application_create", recordId=record.record_id, applicationId=repair.new_id("RA"),
             eventId=repair.new_id("EV"), appliedOn=input.applied_on, commitment=commitment,
             rectificationEvidence=[e.strip() for e in input.rectification_evidence], role=principal.role.value,
             **_agency(principal))
@@ -163,22 +163,22 @@ async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
 
 def _check_decision(application: ApplicationRow, record: RecordRow, input: RepairDecisionInput,
                     rectifications: list[dict[str, Any]]) -> str:
-    aid, day = application.applicationId, input.decided_on
-    if application.decidedOn is not None:
+    aid, day = application.application_id, input.decided_on
+    if application.decided_on is not None:
         raise Conflict(f"applicationId: application {aid} was already decided ({application.status} on "
-                       f"{application.decidedOn}); a decision is made once")
+                       f"{application.decided_on}); a decision is made once")
     _not_future("decidedOn", day)
-    if day < application.appliedOn:
-        raise UserError(f"decidedOn: {day} is before the application (applied on {application.appliedOn}); "
+    if day < application.applied_on:
+        raise UserError(f"decidedOn: {day} is before the application (applied on {application.applied_on}); "
                         "decide on or after that day")
     reason = _text("reason", input.reason, "say why the application is accepted or rejected")
     if input.decision is Decision.ACCEPT:
-        if record.revokedOn is not None and record.revokedOn <= day:
-            raise UserError(f"decision: record {record.recordId} was revoked on {record.revokedOn}; there is "
+        if record.revoked_on is not None and record.revoked_on <= day:
+            raise UserError(f"decision: record {record.record_id} was revoked on {record.revoked_on}; there is "
                             "nothing to repair, REJECT the application")
         for order in rectifications:
             if order["doneOn"] is None:
-                raise UserError(f"decision: ACCEPT needs the rectification of record {record.recordId} ordered on "
+                raise UserError(f"decision: ACCEPT needs the rectification of record {record.record_id} ordered on "
                                 f"{order['occurredOn']} (event {order['eventId']}) done, and no RECTIFICATION_DONE "
                                 f"is recorded for it by {day}; accept once it is done, or REJECT")
     return reason
@@ -196,18 +196,18 @@ async def decide_repair(info: Info, input: RepairDecisionInput) -> RepairApplica
             raise NotFound(f"applicationId: there is no repair application {shown(input.application_id)}")
         state = found[0]
         application, record = build(ApplicationRow, state["application"]), build(RecordRow, state["record"])
-        if record.authorityUscc != principal.agency_uscc:
-            raise Forbidden(f"decideRepair: record {record.recordId} was decided by another authority; the "
+        if record.authority_uscc != principal.agency_uscc:
+            raise Forbidden(f"decideRepair: record {record.record_id} was decided by another authority; the "
                             "authority that decided a record decides its repair (谁认定、谁修复)")
         reason = _check_decision(application, record, input, state["rectifications"])
         accepted = input.decision is Decision.ACCEPT
         rows = await writes.rows(
-            tx, "repair_application_decide", applicationId=application.applicationId, eventId=repair.new_id("EV"),
+            tx, "repair_application_decide", applicationId=application.application_id, eventId=repair.new_id("EV"),
             status="ACCEPTED" if accepted else "REJECTED", decidedOn=input.decided_on, reason=reason,
             **_agency(principal))
         if accepted:
             await _end_entries(tx, _ending(state["entries"], input.decided_on), input.decided_on,
-                               application.applicationId)
+                               application.application_id)
         return {"application": rows[0]["application"]}
 
     result = await writes.idempotent(info.context.graph, _credential(principal), "decideRepair",
@@ -275,13 +275,13 @@ async def file_objection(info: Info, input: ObjectionInput) -> Objection:
 # --- resolveObjection ---
 
 def _check_resolution(objection: ObjectionRow, input: ObjectionResolutionInput) -> str:
-    oid, day = objection.objectionId, input.resolved_on
-    if objection.resolvedOn is not None:
+    oid, day = objection.objection_id, input.resolved_on
+    if objection.resolved_on is not None:
         raise Conflict(f"objectionId: objection {oid} was already resolved ({objection.status} on "
-                       f"{objection.resolvedOn}); it is resolved once")
+                       f"{objection.resolved_on}); it is resolved once")
     _not_future("resolvedOn", day)
-    if day < objection.filedOn:
-        raise UserError(f"resolvedOn: {day} is before the objection (filed on {objection.filedOn}); resolve on "
+    if day < objection.filed_on:
+        raise UserError(f"resolvedOn: {day} is before the objection (filed on {objection.filed_on}); resolve on "
                         "or after that day")
     return _text("reason", input.reason, "say why the objection is upheld or dismissed")
 
@@ -302,12 +302,12 @@ async def resolve_objection(info: Info, input: ObjectionResolutionInput) -> Obje
                             "authority that decided the record or listed the entry resolves the objection")
         reason = _check_resolution(objection, input)
         upheld, day = input.outcome is ObjectionOutcome.UPHOLD, input.resolved_on
-        rows = await writes.rows(tx, "objection_resolve", objectionId=objection.objectionId,
+        rows = await writes.rows(tx, "objection_resolve", objectionId=objection.objection_id,
                                  eventId=repair.new_id("EV"), status="UPHELD" if upheld else "DISMISSED",
                                  resolvedOn=day, reason=reason, **_agency(principal))
         if upheld:
-            entries = state["entries"] if objection.targetKind == "RECORD" else [target]
-            await _end_entries(tx, _ending(entries, day), day, objection.objectionId)
+            entries = state["entries"] if objection.target_kind == "RECORD" else [target]
+            await _end_entries(tx, _ending(entries, day), day, objection.objection_id)
         return {"objection": rows[0]["objection"]}
 
     result = await writes.idempotent(info.context.graph, _credential(principal), "resolveObjection",
@@ -358,7 +358,7 @@ class RepairQuery:
                                   first: int | None = 20, after: str | None = None) -> RepairApplicationConnection:
         query = _scope(info.context.principal, statuses, first, after)
         total, rows = await repair.applications_page(info.context.graph, query)
-        edges = [RepairApplicationEdge(cursor=cursor_of(r.appliedOn, r.applicationId),
+        edges = [RepairApplicationEdge(cursor=cursor_of(r.applied_on, r.application_id),
                                        node=RepairApplication.from_row(r, query.as_of)) for r in rows[:query.first]]
         return RepairApplicationConnection(total_count=total, edges=edges, page_info=page_info(
             [e.cursor for e in edges], len(rows) > query.first, after))
@@ -369,7 +369,7 @@ class RepairQuery:
                          after: str | None = None) -> ObjectionConnection:
         query = _scope(info.context.principal, statuses, first, after)
         total, rows = await repair.objections_page(info.context.graph, query)
-        edges = [ObjectionEdge(cursor=cursor_of(r.filedOn, r.objectionId), node=Objection.from_row(r, query.as_of))
+        edges = [ObjectionEdge(cursor=cursor_of(r.filed_on, r.objection_id), node=Objection.from_row(r, query.as_of))
                  for r in rows[:query.first]]
         return ObjectionConnection(total_count=total, edges=edges, page_info=page_info(
             [e.cursor for e in edges], len(rows) > query.first, after))

@@ -62,7 +62,7 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
         if type_name == "CreditRecord":
             record = await loaders.record_by_id.load((as_of, key))
             if record is None or not views.record_view(info.context.principal, record.subject.key).shows(
-                    record.record.status, record.record.authorityUscc):
+                    record.record.status, record.record.authority_uscc):
                 return None
             return CreditRecord.from_row(record.record, as_of)
         if type_name == "ListEntry":
@@ -70,7 +70,7 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
             if found is None:
                 return None
             entry = found.entry
-            active = entry_active(as_of, entry.listedOn, entry.validUntil, entry.removedOn)
+            active = entry_active(as_of, entry.listed_on, entry.valid_until, entry.removed_on)
             if not views.entry_visible(info.context.principal, entry, as_of, active_only=False, active=active):
                 return None
             return ListEntry.from_row(entry, as_of)

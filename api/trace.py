@@ -64,13 +64,13 @@ async def _label(info: Info, ref: NodeRef, as_of: date) -> str | None:
     if ref.kind == "RECORD":
         record = await loaders.record_by_id.load((as_of, ref.key))
         if record is None or not views.record_view(info.context.principal, record.subject.key).shows(
-                record.record.status, record.record.authorityUscc):
+                record.record.status, record.record.authority_uscc):
             return None
         return explore.node_label("RECORD", record.record.category, ref.key)
     entry = await loaders.entry_by_id.load(ref.key)
-    if entry is None or entry.entry.listedOn > as_of:
+    if entry is None or entry.entry.listed_on > as_of:
         return None
-    return explore.node_label("LIST_ENTRY", entry.entry.listType, ref.key)
+    return explore.node_label("LIST_ENTRY", entry.entry.list_type, ref.key)
 
 
 @strawberry.type

@@ -126,8 +126,8 @@ def owner_of(obj: Any) -> tuple[str, str] | None:
     if isinstance(key, tuple) and len(key) == 2:
         return key
     row = getattr(obj, "row", None)
-    if row is not None and hasattr(row, "subjectKind"):
-        return row.subjectKind, row.subjectId
+    if row is not None and hasattr(row, "subject_kind"):
+        return row.subject_kind, row.subject_id
     return None
 
 
@@ -237,10 +237,10 @@ def asked_statuses(view: RecordView, asked: list[str] | None) -> tuple[tuple[str
 def entry_visible(principal: Principal, row: EntryRow, as_of: date, active_only: bool, active: bool) -> bool:
     """Public: active BLACKLIST and REDLIST entries (KEY_ATTENTION when the setting allows), nothing removed or
     expired, whatever was asked. Shared and archive: every entry listed by the file's date, with its dates."""
-    if row.listedOn > as_of:
+    if row.listed_on > as_of:
         return False
-    if view_name(principal, (row.subjectKind, row.subjectId)) == "public":
-        return active and (row.listType != "KEY_ATTENTION" or settings.app().key_attention_public)
+    if view_name(principal, (row.subject_kind, row.subject_id)) == "public":
+        return active and (row.list_type != "KEY_ATTENTION" or settings.app().key_attention_public)
     return active or not active_only
 
 

@@ -5,9 +5,11 @@ A subject is addressed by a `SubjectKey`: ("ORGANISATION", uscc) or ("PERSON", p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeAlias, TypeVar
 
 from neo4j.exceptions import ClientError as Neo4jClientError
@@ -26,9 +28,17 @@ Item = TypeVar("Item")
 
 
 def build(cls: type[Row], props: Mapping[str, Any]) -> Row:
-    """A row dataclass from a node's or map's properties (unknown keys ignored)."""
+    """A row dataclass from a node's or map's properties (camelCase, as stored) to its fields (snake_case, the
+    same words); unknown keys are ignored."""
     names = {f.name for f in fields(cls)}
-    return cls(**{k: v for k, v in props.items() if k in names})
+    values = {python_name(k): v for k, v in props.items()}
+    return cls(**{k: v for k, v in values.items() if k in names})
+
+
+@cache
+def python_name(property_name: str) -> str:
+    """`decidedOn` → `decided_on`: a Neo4j property's name as a Python field's."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", property_name).lower()
 
 
 def build_optional(cls: type[Row], props: Mapping[str, Any] | None) -> Row | None:
@@ -36,18 +46,17 @@ def build_optional(cls: type[Row], props: Mapping[str, Any] | None) -> Row | Non
     return None if props is None else build(cls, props)
 
 
-# The rows' fields are named as the Neo4j properties they hold (camelCase), here and in graph/loop.py and
-# graph/repair.py: `build` fills a row from a property map with no mapping table, and each row is read in one
-# place, its type's `from_row` (api/types/), which gives the GraphQL fields their own names.
+# The rows' fields are the Neo4j properties they hold, in Python's spelling (`decided_on` for `decidedOn`), here
+# and in graph/loop.py, graph/repair.py and graph/audit.py: `build` converts the names, with no mapping table.
 @dataclass(frozen=True)
 class OrganisationRow:
     uscc: str
     name: str
-    usccChecksumValid: bool = True
-    legalForm: str | None = None
-    regionCode: str | None = None
+    uscc_checksum_valid: bool = True
+    legal_form: str | None = None
+    region_code: str | None = None
     status: str | None = None
-    establishedOn: date | None = None
+    established_on: date | None = None
     address: str | None = None
 
     @property
@@ -59,8 +68,8 @@ class OrganisationRow:
 class PersonRow:
     pid: str
     name: str
-    idType: str = "RESIDENT_ID"
-    idNumber: str = ""
+    id_type: str = "RESIDENT_ID"
+    id_number: str = ""
 
     @property
     def key(self) -> SubjectKey:
@@ -75,85 +84,85 @@ def subject_row(kind: str, props: Mapping[str, Any]) -> OrganisationRow | Person
 class RoleRow:
     role: str
     title: str | None
-    startOn: date | None
-    endOn: date | None
+    start_on: date | None
+    end_on: date | None
     person: PersonRow
     org: OrganisationRow
 
     def in_force(self, day: date) -> bool:
-        return rules.in_force(day, self.startOn, self.endOn)
+        return rules.in_force(day, self.start_on, self.end_on)
 
 
 @dataclass(frozen=True)
 class HoldingRow:
     side: str  # SHAREHOLDER (someone holds the organisation) or INVESTMENT (the organisation holds another)
     percent: float | None
-    startOn: date | None
-    endOn: date | None
+    start_on: date | None
+    end_on: date | None
     holder: OrganisationRow | PersonRow
     org: OrganisationRow
 
     def in_force(self, day: date) -> bool:
-        return rules.in_force(day, self.startOn, self.endOn)
+        return rules.in_force(day, self.start_on, self.end_on)
 
 
 @dataclass(frozen=True)
 class RecordRow:
-    recordId: str
+    record_id: str
     category: str
     severity: str
-    decidedOn: date
+    decided_on: date
     status: str | None = None
-    documentNo: str | None = None
-    violationType: str | None = None
+    document_no: str | None = None
+    violation_type: str | None = None
     facts: str | None = None
-    legalBasis: str | None = None
-    penaltyTypes: list[str] = field(default_factory=list)
+    legal_basis: str | None = None
+    penalty_types: list[str] = field(default_factory=list)
     content: str | None = None
-    fineYuan: float | None = None
-    confiscatedYuan: float | None = None
-    publicUntil: date | None = None
-    publicUntilBasis: str | None = None
-    repairedOn: date | None = None
-    revokedOn: date | None = None
-    authorityName: str | None = None
-    authorityUscc: str | None = None
-    sourceName: str | None = None
-    sourceUscc: str | None = None
-    subjectKind: str = "ORGANISATION"
-    subjectId: str = ""
+    fine_yuan: float | None = None
+    confiscated_yuan: float | None = None
+    public_until: date | None = None
+    public_until_basis: str | None = None
+    repaired_on: date | None = None
+    revoked_on: date | None = None
+    authority_name: str | None = None
+    authority_uscc: str | None = None
+    source_name: str | None = None
+    source_uscc: str | None = None
+    subject_kind: str = "ORGANISATION"
+    subject_id: str = ""
 
 
 @dataclass(frozen=True)
 class EntryRow:
-    entryId: str
-    listType: str
+    entry_id: str
+    list_type: str
     domain: str
-    listedOn: date
-    validUntil: date | None = None
-    validUntilBasis: str | None = None
-    removedOn: date | None = None
+    listed_on: date
+    valid_until: date | None = None
+    valid_until_basis: str | None = None
+    removed_on: date | None = None
     reason: str | None = None
-    authorityName: str | None = None
-    authorityUscc: str | None = None
-    recordId: str | None = None
-    subjectKind: str = "ORGANISATION"
-    subjectId: str = ""
+    authority_name: str | None = None
+    authority_uscc: str | None = None
+    record_id: str | None = None
+    subject_kind: str = "ORGANISATION"
+    subject_id: str = ""
 
 
 @dataclass(frozen=True)
 class MeasureRow:
     code: str
     name: str
-    listType: str
+    list_type: str
     domain: str | None = None
     tier: str | None = None
-    legalBasis: str | None = None
-    implementerName: str | None = None
-    implementerUscc: str | None = None
+    legal_basis: str | None = None
+    implementer_name: str | None = None
+    implementer_uscc: str | None = None
 
     def triggered_by(self, entry: EntryRow) -> bool:
-        return self.listType == entry.listType and (not self.domain or self.domain == entry.domain)
+        return self.list_type == entry.list_type and (not self.domain or self.domain == entry.domain)
 
 
 class RecordWithSubject(NamedTuple):

@@ -19,6 +19,7 @@ from typing import Any
 from neo4j import AsyncManagedTransaction, AsyncSession, AsyncTransaction
 
 import queries
+from graph.access import build
 from graph.store.driver import Graph, count_round_trip
 
 log = logging.getLogger("creditfile.audit")
@@ -28,17 +29,17 @@ KEY_PREFIX = "cfk"
 
 @dataclass(frozen=True)
 class ApiKeyRow:
-    keyId: str
+    key_id: str
     role: str
     name: str
-    secretHash: str = ""
-    agencyName: str | None = None
-    agencyUscc: str | None = None
+    secret_hash: str = ""
+    agency_name: str | None = None
+    agency_uscc: str | None = None
     region: str | None = None
-    subjectKind: str | None = None
-    subjectId: str | None = None
-    createdAt: str | None = None
-    revokedAt: str | None = None
+    subject_kind: str | None = None
+    subject_id: str | None = None
+    created_at: str | None = None
+    revoked_at: str | None = None
 
 
 def secret_hash(secret: str) -> str:
@@ -96,8 +97,7 @@ async def subject_key(graph: Graph, kind: str, subject_id: str) -> tuple[str, st
 
 
 def _key_row(props: dict[str, Any]) -> ApiKeyRow:
-    fields: dict[str, Any] = {k: props[k] for k in ApiKeyRow.__dataclass_fields__ if k in props}
-    return ApiKeyRow(**fields)
+    return build(ApiKeyRow, props)
 
 
 @dataclass(frozen=True)

@@ -41,34 +41,34 @@ def new_id(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class PushRow:  # fields named as the node's properties, as every row (graph/access.py says why)
-    pushId: str
-    entryId: str
-    measureCode: str
-    unitUscc: str
-    pushedOn: date
-    dueOn: date
-    unitName: str | None = None
-    subjectKind: str = "ORGANISATION"
-    subjectId: str = ""
-    withdrawnOn: date | None = None
-    answeredAt: datetime | None = None
+    push_id: str
+    entry_id: str
+    measure_code: str
+    unit_uscc: str
+    pushed_on: date
+    due_on: date
+    unit_name: str | None = None
+    subject_kind: str = "ORGANISATION"
+    subject_id: str = ""
+    withdrawn_on: date | None = None
+    answered_at: datetime | None = None
     outcome: str | None = None
-    actedOn: date | None = None
+    acted_on: date | None = None
     note: str | None = None
-    caseReference: str | None = None
-    answeredByName: str | None = None
-    answeredByUscc: str | None = None
-    changedAt: datetime | None = None
+    case_reference: str | None = None
+    answered_by_name: str | None = None
+    answered_by_uscc: str | None = None
+    changed_at: datetime | None = None
 
     def status(self, as_of: date) -> str:
-        return rules.push_status(as_of, self.withdrawnOn, self.actedOn if self.answeredAt else None)
+        return rules.push_status(as_of, self.withdrawn_on, self.acted_on if self.answered_at else None)
 
     def overdue(self, as_of: date) -> bool:
-        return rules.push_overdue(as_of, self.dueOn, self.withdrawnOn, self.actedOn if self.answeredAt else None)
+        return rules.push_overdue(as_of, self.due_on, self.withdrawn_on, self.acted_on if self.answered_at else None)
 
     def answered_by(self, as_of: date) -> bool:
         """Whether the answer shows on a day: given, and the day the unit acted has come."""
-        return self.answeredAt is not None and self.actedOn is not None and self.actedOn <= as_of
+        return self.answered_at is not None and self.acted_on is not None and self.acted_on <= as_of
 
 
 def push_row(props: Mapping[str, Any]) -> PushRow:

@@ -25,21 +25,21 @@ def new_id(prefix: str) -> str:
 
 @dataclass(frozen=True)
 class ApplicationRow:  # fields named as the node's properties, as every row (graph/access.py says why)
-    applicationId: str
-    recordId: str
-    appliedOn: date
+    application_id: str
+    record_id: str
+    applied_on: date
     commitment: str
-    subjectKind: str = "ORGANISATION"
-    subjectId: str = ""
-    rectificationEvidence: list[str] = field(default_factory=list)
+    subject_kind: str = "ORGANISATION"
+    subject_id: str = ""
+    rectification_evidence: list[str] = field(default_factory=list)
     status: str = "PENDING"  # the final status, from decidedOn on
-    decidedOn: date | None = None
+    decided_on: date | None = None
     reason: str | None = None
-    decidedByUscc: str | None = None
-    authorityUscc: str | None = None  # the record's authority: who decides (谁认定、谁修复)
+    decided_by_uscc: str | None = None
+    authority_uscc: str | None = None  # the record's authority: who decides (谁认定、谁修复)
 
     def decided_by(self, as_of: date) -> bool:
-        return self.decidedOn is not None and self.decidedOn <= as_of
+        return self.decided_on is not None and self.decided_on <= as_of
 
     def status_on(self, as_of: date) -> str:
         return self.status if self.decided_by(as_of) else "PENDING"
@@ -47,26 +47,26 @@ class ApplicationRow:  # fields named as the node's properties, as every row (gr
 
 @dataclass(frozen=True)
 class ObjectionRow:
-    objectionId: str
-    targetKind: str  # RECORD or ENTRY
-    targetId: str
-    filedOn: date
+    objection_id: str
+    target_kind: str  # RECORD or ENTRY
+    target_id: str
+    filed_on: date
     grounds: str
-    subjectKind: str = "ORGANISATION"
-    subjectId: str = ""
+    subject_kind: str = "ORGANISATION"
+    subject_id: str = ""
     status: str = "UNDER_REVIEW"  # the final status, from resolvedOn on
-    resolvedOn: date | None = None
+    resolved_on: date | None = None
     reason: str | None = None
-    authorityUscc: str | None = None  # the target's authority: who resolves
+    authority_uscc: str | None = None  # the target's authority: who resolves
 
     def resolved_by(self, as_of: date) -> bool:
-        return self.resolvedOn is not None and self.resolvedOn <= as_of
+        return self.resolved_on is not None and self.resolved_on <= as_of
 
     def status_on(self, as_of: date) -> str:
         return self.status if self.resolved_by(as_of) else "UNDER_REVIEW"
 
     def under_review(self, as_of: date) -> bool:
-        return self.filedOn <= as_of and not self.resolved_by(as_of)
+        return self.filed_on <= as_of and not self.resolved_by(as_of)
 
 
 @dataclass(frozen=True)

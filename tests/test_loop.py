@@ -484,7 +484,7 @@ async def test_the_poller_delivers_a_late_commit_once(world) -> None:
             "CREATE (:Push {pushId: 'P-LATE', entryId: 'L-X', measureCode: 'M-BID', unitUscc: $u, pushedOn: date(), "
             "dueOn: date(), changedAt: $at})", u=w.U1, at=late)
         first = await asyncio.wait_for(queue.get(), 3)
-        assert (first.pushId, first.changedAt) == ("P-LATE", late)
+        assert (first.push_id, first.changed_at) == ("P-LATE", late)
         await asyncio.sleep(0.5)  # several more polls over the same window
         assert queue.empty()
 

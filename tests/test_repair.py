@@ -584,7 +584,7 @@ async def test_walk_through_listing_push_feedback_repair_withdrawal(world) -> No
         "pushId": pushed["pushId"], "status": "WITHDRAWN", "withdrawnOn": TODAY.isoformat(),
         "feedback": {"outcome": "APPLIED"}, "entry": {"entryId": entry_id}}]
     _, changed = await loop.changed(world, since, [BANK_USCC])
-    assert [(row.pushId, row.withdrawnOn) for row in changed] == [(pushed["pushId"], TODAY)]
+    assert [(row.push_id, row.withdrawn_on) for row in changed] == [(pushed["pushId"], TODAY)]
     # Every answer as of a day before the decision is unchanged.
     for who in (UNIT, ADMIN):
         assert await surfaces(world, who, yesterday) == before[(who.role, yesterday)]

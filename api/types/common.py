@@ -57,8 +57,8 @@ class Measure:
 
     @classmethod
     def from_row(cls, row: MeasureRow) -> Measure:
-        return cls(code=row.code, name=row.name, tier=row.tier, legal_basis=row.legalBasis,
-                   implementer=Agency.of(row.implementerName, row.implementerUscc), list_type=row.listType,
+        return cls(code=row.code, name=row.name, tier=row.tier, legal_basis=row.legal_basis,
+                   implementer=Agency.of(row.implementer_name, row.implementer_uscc), list_type=row.list_type,
                    domain=row.domain)
 
 

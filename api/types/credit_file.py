@@ -56,21 +56,22 @@ class CreditRecord(Node):
     @classmethod
     def from_row(cls, row: RecordRow, as_of: date) -> CreditRecord:
         return cls(
-            id=strawberry.ID(node_id("CreditRecord", row.recordId)), record_id=row.recordId,
+            id=strawberry.ID(node_id("CreditRecord", row.record_id)), record_id=row.record_id,
             category=RecordCategory(row.category), severity=Severity(row.severity),
-            status=RecordStatus(row.status), document_no=row.documentNo, violation_type=row.violationType,
-            facts=row.facts, legal_basis=row.legalBasis, penalty_types=list(row.penaltyTypes or []),
-            content=row.content, fine_yuan=row.fineYuan, confiscated_yuan=row.confiscatedYuan,
-            decided_on=row.decidedOn, public_until=row.publicUntil, public_until_basis=row.publicUntilBasis,
-            repaired_on=row.repairedOn if row.repairedOn and row.repairedOn <= as_of else None,
-            revoked_on=row.revokedOn if row.revokedOn and row.revokedOn <= as_of else None,
-            authority=Agency.of(row.authorityName, row.authorityUscc), source=Agency.of(row.sourceName, row.sourceUscc),
+            status=RecordStatus(row.status), document_no=row.document_no, violation_type=row.violation_type,
+            facts=row.facts, legal_basis=row.legal_basis, penalty_types=list(row.penalty_types or []),
+            content=row.content, fine_yuan=row.fine_yuan, confiscated_yuan=row.confiscated_yuan,
+            decided_on=row.decided_on, public_until=row.public_until, public_until_basis=row.public_until_basis,
+            repaired_on=row.repaired_on if row.repaired_on and row.repaired_on <= as_of else None,
+            revoked_on=row.revoked_on if row.revoked_on and row.revoked_on <= as_of else None,
+            authority=Agency.of(row.authority_name, row.authority_uscc),
+            source=Agency.of(row.source_name, row.source_uscc),
             row=row, as_of=as_of,
         )
 
     @strawberry.field
     async def subject(self, info: Info) -> Subject:
-        return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
+        return await load_subject(info, self.row.subject_kind, self.row.subject_id, self.as_of)
 
     @strawberry.field
     async def responsible_persons(self, info: Info) -> list[Person]:
@@ -96,16 +97,16 @@ class CreditRecord(Node):
 
     @strawberry.field
     async def objections(self, info: Info) -> list[Objection]:
-        return await record_objections(info, self.record_id, self.row.authorityUscc, self.as_of)
+        return await record_objections(info, self.record_id, self.row.authority_uscc, self.as_of)
 
     @strawberry.field
     async def repair_applications(self, info: Info) -> list[RepairApplication]:
-        return await record_applications(info, self.record_id, self.row.authorityUscc, self.as_of)
+        return await record_applications(info, self.record_id, self.row.authority_uscc, self.as_of)
 
     @strawberry.field(description="The first day a repair may be granted; null when a credit office cannot repair it "
                                   "(court defaulters).")
     def repairable_from(self) -> date | None:
-        return repairable_from(self.row.category, self.row.severity, self.row.decidedOn)
+        return repairable_from(self.row.category, self.row.severity, self.row.decided_on)
 
 
 @strawberry.type
@@ -141,17 +142,18 @@ class ListEntry(Node):
     @classmethod
     def from_row(cls, row: EntryRow, as_of: date) -> ListEntry:
         return cls(
-            id=strawberry.ID(node_id("ListEntry", row.entryId)), entry_id=row.entryId, list_type=ListType(row.listType),
-            domain=row.domain, listed_on=row.listedOn, valid_until=row.validUntil,
-            valid_until_basis=row.validUntilBasis,
-            removed_on=row.removedOn if row.removedOn and row.removedOn <= as_of else None, reason=row.reason,
-            authority=Agency.of(row.authorityName, row.authorityUscc),
-            active=entry_active(as_of, row.listedOn, row.validUntil, row.removedOn), row=row, as_of=as_of,
+            id=strawberry.ID(node_id("ListEntry", row.entry_id)), entry_id=row.entry_id,
+            list_type=ListType(row.list_type),
+            domain=row.domain, listed_on=row.listed_on, valid_until=row.valid_until,
+            valid_until_basis=row.valid_until_basis,
+            removed_on=row.removed_on if row.removed_on and row.removed_on <= as_of else None, reason=row.reason,
+            authority=Agency.of(row.authority_name, row.authority_uscc),
+            active=entry_active(as_of, row.listed_on, row.valid_until, row.removed_on), row=row, as_of=as_of,
         )
 
     @strawberry.field
     async def subject(self, info: Info) -> Subject:
-        return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
+        return await load_subject(info, self.row.subject_kind, self.row.subject_id, self.as_of)
 
     @strawberry.field(description="True on the file's date while an objection against it is under review.")
     async def under_objection(self, info: Info) -> bool:
@@ -159,11 +161,11 @@ class ListEntry(Node):
 
     @strawberry.field
     async def based_on(self, info: Info) -> CreditRecord | None:
-        if not self.row.recordId:
+        if not self.row.record_id:
             return None
-        found = await info.context.loaders.record_by_id.load((self.as_of, self.row.recordId))
+        found = await info.context.loaders.record_by_id.load((self.as_of, self.row.record_id))
         if found is None or not views.record_view(info.context.principal, found.subject.key).shows(
-                found.record.status, found.record.authorityUscc):
+                found.record.status, found.record.authority_uscc):
             return None  # not decided yet on the date, or not in the caller's view (api/views.py)
         return CreditRecord.from_row(found.record, self.as_of)
 
@@ -198,10 +200,10 @@ class Feedback:
 
     @classmethod
     def from_row(cls, row: PushRow) -> Feedback:
-        assert row.answeredAt is not None and row.actedOn is not None
-        return cls(outcome=FeedbackOutcome(row.outcome), acted_on=row.actedOn, note=row.note,
-                   case_reference=row.caseReference, answered_at=row.answeredAt.astimezone(CHINA),
-                   by=Agency(name=row.answeredByName or row.answeredByUscc or "", uscc=row.answeredByUscc))
+        assert row.answered_at is not None and row.acted_on is not None
+        return cls(outcome=FeedbackOutcome(row.outcome), acted_on=row.acted_on, note=row.note,
+                   case_reference=row.case_reference, answered_at=row.answered_at.astimezone(CHINA),
+                   by=Agency(name=row.answered_by_name or row.answered_by_uscc or "", uscc=row.answered_by_uscc))
 
 
 @strawberry.type(description="One listed subject pushed to one implementing unit for one measure (定向推送, "
@@ -225,31 +227,31 @@ class Push(Node):
     def from_row(cls, row: PushRow, as_of: date) -> Push:
         """The push as it stood on `as_of` (status, overdue, feedback and withdrawal as of that day)."""
         return cls(
-            id=strawberry.ID(node_id("Push", row.pushId)), push_id=row.pushId,
-            unit=Agency(name=row.unitName or row.unitUscc, uscc=row.unitUscc), pushed_on=row.pushedOn,
-            due_on=row.dueOn, status=PushStatus(row.status(as_of)), overdue=row.overdue(as_of),
+            id=strawberry.ID(node_id("Push", row.push_id)), push_id=row.push_id,
+            unit=Agency(name=row.unit_name or row.unit_uscc, uscc=row.unit_uscc), pushed_on=row.pushed_on,
+            due_on=row.due_on, status=PushStatus(row.status(as_of)), overdue=row.overdue(as_of),
             feedback=Feedback.from_row(row) if row.answered_by(as_of) else None,
-            withdrawn_on=row.withdrawnOn if row.withdrawnOn and row.withdrawnOn <= as_of else None,
+            withdrawn_on=row.withdrawn_on if row.withdrawn_on and row.withdrawn_on <= as_of else None,
             row=row, as_of=as_of,
         )
 
     @strawberry.field
     async def entry(self, info: Info) -> ListEntry:
-        found = await info.context.loaders.entry_by_id.load(self.row.entryId)
-        assert found is not None, f"push {self.row.pushId} without its entry"
+        found = await info.context.loaders.entry_by_id.load(self.row.entry_id)
+        assert found is not None, f"push {self.row.push_id} without its entry"
         return ListEntry.from_row(found.entry, self.as_of)
 
     @strawberry.field
     async def subject(self, info: Info) -> Subject:
-        return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
+        return await load_subject(info, self.row.subject_kind, self.row.subject_id, self.as_of)
 
     @strawberry.field
     async def measure(self, info: Info) -> Measure:
         catalogue: list[MeasureRow] = await info.context.loaders.measures.load("all")
-        found = next((m for m in catalogue if m.code == self.row.measureCode), None)
+        found = next((m for m in catalogue if m.code == self.row.measure_code), None)
         if found is None:  # taken out of the catalogue since: the push still names it
-            found = MeasureRow(code=self.row.measureCode, name=self.row.measureCode, listType="",
-                               implementerName=self.row.unitName, implementerUscc=self.row.unitUscc)
+            found = MeasureRow(code=self.row.measure_code, name=self.row.measure_code, list_type="",
+                               implementer_name=self.row.unit_name, implementer_uscc=self.row.unit_uscc)
         return Measure.from_row(found)
 
 
@@ -267,7 +269,7 @@ class PushConnection:
 
     @classmethod
     def from_page(cls, total: int, rows: list[PushRow], first: int, as_of: date, after: object) -> PushConnection:
-        edges = [PushEdge(cursor=encode([r.pushedOn, r.pushId]), node=Push.from_row(r, as_of)) for r in rows[:first]]
+        edges = [PushEdge(cursor=encode([r.pushed_on, r.push_id]), node=Push.from_row(r, as_of)) for r in rows[:first]]
         return cls(total_count=total, edges=edges, page_info=PageInfo(
             has_next_page=len(rows) > first, has_previous_page=after is not None,
             start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
@@ -277,11 +279,11 @@ async def entry_pushes(info: Info, entry: EntryRow, as_of: date) -> list[Push]:
     """ListEntry.pushes: for the authority that listed the entry, INVESTIGATOR and ADMIN (the roles: views.RULES);
     the pushes made by the file's date."""
     principal = info.context.principal
-    if principal.role is Role.AUTHORITY and entry.authorityUscc != principal.agency_uscc:
-        raise Forbidden(f"pushes of entry {entry.entryId} are for the authority that listed it, INVESTIGATOR or "
+    if principal.role is Role.AUTHORITY and entry.authority_uscc != principal.agency_uscc:
+        raise Forbidden(f"pushes of entry {entry.entry_id} are for the authority that listed it, INVESTIGATOR or "
                         "ADMIN")
-    rows = await info.context.loaders.pushes_of_entry.load(entry.entryId)
-    return [Push.from_row(r, as_of) for r in rows if r.pushedOn <= as_of]
+    rows = await info.context.loaders.pushes_of_entry.load(entry.entry_id)
+    return [Push.from_row(r, as_of) for r in rows if r.pushed_on <= as_of]
 
 
 def decode_push_cursor(cursor: str | None) -> tuple[date, str] | None:
@@ -388,19 +390,19 @@ class RepairApplication(Node):
     @classmethod
     def from_row(cls, row: ApplicationRow, as_of: date) -> RepairApplication:
         decided = row.decided_by(as_of)
-        return cls(id=strawberry.ID(node_id("RepairApplication", row.applicationId)),
-                   application_id=row.applicationId, applied_on=row.appliedOn, commitment=row.commitment,
-                   rectification_evidence=list(row.rectificationEvidence or []),
-                   status=ApplicationStatus(row.status_on(as_of)), decided_on=row.decidedOn if decided else None,
+        return cls(id=strawberry.ID(node_id("RepairApplication", row.application_id)),
+                   application_id=row.application_id, applied_on=row.applied_on, commitment=row.commitment,
+                   rectification_evidence=list(row.rectification_evidence or []),
+                   status=ApplicationStatus(row.status_on(as_of)), decided_on=row.decided_on if decided else None,
                    reason=row.reason if decided else None, row=row, as_of=as_of)
 
     @strawberry.field
     async def record(self, info: Info) -> CreditRecord:
-        return await _record(info, self.row.recordId, self.as_of)
+        return await _record(info, self.row.record_id, self.as_of)
 
     @strawberry.field
     async def subject(self, info: Info) -> Subject:
-        return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
+        return await load_subject(info, self.row.subject_kind, self.row.subject_id, self.as_of)
 
 
 @strawberry.type(description="A subject's dispute of a record or list entry (异议).")
@@ -417,23 +419,23 @@ class Objection(Node):
     @classmethod
     def from_row(cls, row: ObjectionRow, as_of: date) -> Objection:
         resolved = row.resolved_by(as_of)
-        return cls(id=strawberry.ID(node_id("Objection", row.objectionId)), objection_id=row.objectionId,
-                   filed_on=row.filedOn, grounds=row.grounds, status=ObjectionStatus(row.status_on(as_of)),
-                   resolved_on=row.resolvedOn if resolved else None, reason=row.reason if resolved else None,
+        return cls(id=strawberry.ID(node_id("Objection", row.objection_id)), objection_id=row.objection_id,
+                   filed_on=row.filed_on, grounds=row.grounds, status=ObjectionStatus(row.status_on(as_of)),
+                   resolved_on=row.resolved_on if resolved else None, reason=row.reason if resolved else None,
                    row=row, as_of=as_of)
 
     @strawberry.field(description="The disputed CreditRecord or ListEntry.")
     async def target(self, info: Info) -> Node:
-        if self.row.targetKind == "RECORD":
-            return await _record(info, self.row.targetId, self.as_of)
-        found = await info.context.loaders.entry_by_id.load(self.row.targetId)
+        if self.row.target_kind == "RECORD":
+            return await _record(info, self.row.target_id, self.as_of)
+        found = await info.context.loaders.entry_by_id.load(self.row.target_id)
         if found is None:
-            raise LookupError(f"objection {self.objection_id} without its entry {self.row.targetId}")
+            raise LookupError(f"objection {self.objection_id} without its entry {self.row.target_id}")
         return ListEntry.from_row(found.entry, self.as_of)
 
     @strawberry.field
     async def subject(self, info: Info) -> Subject:
-        return await load_subject(info, self.row.subjectKind, self.row.subjectId, self.as_of)
+        return await load_subject(info, self.row.subject_kind, self.row.subject_id, self.as_of)
 
 
 async def _record(info: Info, record_id: str, as_of: date) -> CreditRecord:
@@ -460,14 +462,14 @@ def check_deciding_authority(principal: Principal, authority_uscc: str | None, f
 async def record_objections(info: Info, record_id: str, authority_uscc: str | None, as_of: date) -> list[Objection]:
     check_deciding_authority(info.context.principal, authority_uscc, "objections")
     rows = await info.context.loaders.objections.load(("RECORD", record_id))
-    return [Objection.from_row(row, as_of) for row in rows if row.filedOn <= as_of]
+    return [Objection.from_row(row, as_of) for row in rows if row.filed_on <= as_of]
 
 
 async def record_applications(info: Info, record_id: str, authority_uscc: str | None,
                               as_of: date) -> list[RepairApplication]:
     check_deciding_authority(info.context.principal, authority_uscc, "repairApplications")
     rows = await info.context.loaders.repair_applications.load(record_id)
-    return [RepairApplication.from_row(row, as_of) for row in rows if row.appliedOn <= as_of]
+    return [RepairApplication.from_row(row, as_of) for row in rows if row.applied_on <= as_of]
 
 
 def visible(principal: Principal, row: ApplicationRow | ObjectionRow) -> bool:
@@ -476,8 +478,8 @@ def visible(principal: Principal, row: ApplicationRow | ObjectionRow) -> bool:
     if principal.role in (Role.ADMIN, Role.INVESTIGATOR):
         return True
     if principal.role is Role.AUTHORITY:
-        return row.authorityUscc is not None and row.authorityUscc == principal.agency_uscc
-    return principal.owns(row.subjectKind, row.subjectId)
+        return row.authority_uscc is not None and row.authority_uscc == principal.agency_uscc
+    return principal.owns(row.subject_kind, row.subject_id)
 
 
 # --- Connections ---

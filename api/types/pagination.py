@@ -32,8 +32,8 @@ class CreditRecordConnection:
     @classmethod
     def from_page(cls, page: Page[RecordRow], query: RecordQuery) -> CreditRecordConnection:
         rows = page.items[: query.first]
-        edges = [CreditRecordEdge(cursor=encode([r.decidedOn, r.recordId]), node=CreditRecord.from_row(r, query.as_of))
-                 for r in rows]
+        edges = [CreditRecordEdge(cursor=encode([r.decided_on, r.record_id]),
+                                  node=CreditRecord.from_row(r, query.as_of)) for r in rows]
         return cls(total_count=page.total, edges=edges,
                    page_info=_page_info([e.cursor for e in edges], len(page.items) > query.first, query.after))
 
@@ -58,7 +58,7 @@ class AccountabilityConnection:
             node = Accountability(person=person, record=CreditRecord.from_row(record, query.as_of),
                                   organisation=Organisation.from_row(org, query.as_of) if org else None,
                                   basis=AccountabilityBasis(item.basis))
-            edges.append(AccountabilityEdge(cursor=encode([record.decidedOn, record.recordId, item.basis]),
+            edges.append(AccountabilityEdge(cursor=encode([record.decided_on, record.record_id, item.basis]),
                                             node=node))
         return cls(total_count=page.total, edges=edges,
                    page_info=_page_info([e.cursor for e in edges], len(page.items) > query.first, query.after))

@@ -92,7 +92,7 @@ async def visible_entries(info: Info, key: SubjectKey, as_of: date, active_only:
     principal = info.context.principal
     return [row for row in rows
             if views.entry_visible(principal, row, as_of, active_only,
-                                   entry_active(as_of, row.listedOn, row.validUntil, row.removedOn))]
+                                   entry_active(as_of, row.listed_on, row.valid_until, row.removed_on))]
 
 
 async def applied_measures(info: Info, key: SubjectKey, as_of: date) -> list[AppliedMeasure]:
@@ -145,8 +145,8 @@ class Organisation(Subject, Node):
     def from_row(cls, row: OrganisationRow, as_of: date) -> Organisation:
         return cls(
             id=strawberry.ID(node_id("Organisation", row.uscc)), name=row.name, key=row.key, as_of=as_of,
-            uscc=row.uscc, uscc_checksum_valid=bool(row.usccChecksumValid), legal_form=row.legalForm,
-            region=Region.of(row.regionCode), status=row.status, established_on=row.establishedOn,
+            uscc=row.uscc, uscc_checksum_valid=bool(row.uscc_checksum_valid), legal_form=row.legal_form,
+            region=Region.of(row.region_code), status=row.status, established_on=row.established_on,
             address=row.address,
         )
 
@@ -229,8 +229,8 @@ class Person(Subject, Node):
     @classmethod
     def from_row(cls, row: PersonRow, as_of: date) -> Person:
         return cls(id=strawberry.ID(node_id("Person", row.pid)), name=row.name, key=row.key, as_of=as_of,
-                   id_number_masked=mask_id_number(row.idNumber), id_type=row.idType,
-                   full_id_number=row.idNumber)
+                   id_number_masked=mask_id_number(row.id_number), id_type=row.id_type,
+                   full_id_number=row.id_number)
 
     @strawberry.field
     async def roles(self, info: Info, include_history: bool | None = False) -> list[RoleHolding]:
@@ -255,10 +255,10 @@ def dated_on(rows: list[Dated], as_of: date, include_history: bool) -> list[Date
     """Roles or shareholdings in force on the date; with history, every one that had begun by then, newest
     first."""
     if include_history:
-        chosen = [r for r in rows if r.startOn is None or r.startOn <= as_of]
+        chosen = [r for r in rows if r.start_on is None or r.start_on <= as_of]
     else:
         chosen = [r for r in rows if r.in_force(as_of)]
-    return sorted(chosen, key=lambda r: (r.startOn or date.min), reverse=True)
+    return sorted(chosen, key=lambda r: (r.start_on or date.min), reverse=True)
 
 
 @strawberry.type
@@ -273,7 +273,7 @@ class RoleHolding:
     @classmethod
     def from_row(cls, row: RoleRow, as_of: date) -> RoleHolding:
         return cls(person=Person.from_row(row.person, as_of), organisation=Organisation.from_row(row.org, as_of),
-                   role=Role(row.role), title=row.title, from_=row.startOn, to=row.endOn)
+                   role=Role(row.role), title=row.title, from_=row.start_on, to=row.end_on)
 
 
 @strawberry.type
@@ -287,4 +287,4 @@ class Shareholding:
     @classmethod
     def from_row(cls, row: HoldingRow, as_of: date) -> Shareholding:
         return cls(holder=subject_object(row.holder, as_of), organisation=Organisation.from_row(row.org, as_of),
-                   percent=row.percent, from_=row.startOn, to=row.endOn)
+                   percent=row.percent, from_=row.start_on, to=row.end_on)

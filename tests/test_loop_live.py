@@ -207,16 +207,20 @@ async def test_with_two_workers_a_push_reaches_the_other_workers_subscriber(grap
         workers = children_of(parent.pid)
         opened: dict[int, list[tuple[str, ClientConnection]]] = {}
         try:
-            # Connections land on either worker; open some until both roles have one on a different worker.
-            for i in range(16):
-                role = ("unit2", "authority")[i % 2]
-                ws = await ws_open(base, keys[role])
-                pid = server_pid_of(ws.local_address[1], workers)
-                opened.setdefault(pid, []).append((role, ws))
+            # Connections land on either worker, as the kernel hands them out: open some at once (one after another
+            # they may all go to the worker that accepted last), round after round, until both roles have one on
+            # different workers.
+            pairs: list[tuple[int | None, int | None]] = []
+            for _ in range(10):
+                roles = ["unit2", "authority"] * 3
+                for role, ws in zip(roles, await asyncio.gather(*(ws_open(base, keys[r]) for r in roles)),
+                                    strict=True):
+                    opened.setdefault(server_pid_of(ws.local_address[1], workers), []).append((role, ws))
                 pairs = [(s, m) for s in opened for m in opened if s != m
                          and any(r == "unit2" for r, _ in opened[s]) and any(r == "authority" for r, _ in opened[m])]
                 if pairs:
                     break
+                await asyncio.sleep(0.5)
             assert pairs, f"every connection landed on one worker: {list(opened)}"
             sub_pid, mut_pid = pairs[0]
             assert None not in (sub_pid, mut_pid) and sub_pid != mut_pid

@@ -29,7 +29,7 @@ from api.types.credit_file import (
     PushStatus,
     RemoveListingInput,
     SubjectRef,
-    decode_push_cursor,
+    decode_day_cursor,
 )
 from graph import access, loop, rules
 from graph.access import EntryRow, build
@@ -239,7 +239,7 @@ async def inbox(info: Info, statuses: list[PushStatus] | None, overdue_only: boo
                 first: int | None, after: str | None) -> PushConnection:
     query = InboxQuery(unit_uscc=info.context.principal.agency_uscc or "", as_of=as_of or today(),
                        statuses=tuple(sorted(s.value for s in statuses)) if statuses else None,
-                       overdue_only=bool(overdue_only), first=check_first(first), after=decode_push_cursor(after))
+                       overdue_only=bool(overdue_only), first=check_first(first), after=decode_day_cursor(after))
     total, rows = await loop.inbox(info.context.graph, query)
     return PushConnection.from_page(total, rows, query.first, query.as_of, after)
 

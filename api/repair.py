@@ -38,7 +38,7 @@ from api.types.credit_file import (
     RepairDecisionInput,
     RepairInput,
     cursor_of,
-    decode_cursor,
+    decode_day_cursor,
     page_info,
 )
 from graph import repair, rules
@@ -347,7 +347,7 @@ def _scope(principal: Principal, statuses: Sequence[Enum] | None, first: int | N
         subject_key=principal.subject_key if principal.role is Role.SUBJECT else None,
         authority_uscc=principal.agency_uscc if principal.role is Role.AUTHORITY else None,
         statuses=tuple(sorted(s.value for s in statuses)) if statuses else None,
-        first=check_first(first), after=decode_cursor(after))
+        first=check_first(first), after=decode_day_cursor(after))
 
 
 @strawberry.type

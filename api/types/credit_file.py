@@ -286,19 +286,6 @@ async def entry_pushes(info: Info, entry: EntryRow, as_of: date) -> list[Push]:
     return [Push.from_row(r, as_of) for r in rows if r.pushed_on <= as_of]
 
 
-def decode_push_cursor(cursor: str | None) -> tuple[date, str] | None:
-    """An inbox cursor is [pushedOn, pushId]."""
-    if cursor is None:
-        return None
-    values = decode_values(cursor)
-    if len(values) == 2 and all(isinstance(v, str) for v in values) and ISO_DAY.fullmatch(values[0]) and values[1]:
-        try:
-            return date.fromisoformat(values[0]), values[1]
-        except ValueError:
-            pass
-    raise UserError(f"after: {shown(cursor)} is not a cursor of this list; pass an endCursor from pageInfo")
-
-
 # --- The loop's inputs and payload (contract-next.graphql) ---
 
 @strawberry.input(description="Exactly one of the two.")
@@ -515,8 +502,9 @@ def page_info(cursors: list[str], has_next: bool, after: str | None) -> PageInfo
                     start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None)
 
 
-def decode_cursor(cursor: str | None) -> tuple[date, str] | None:
-    """A cursor of these lists is [day, id]: appliedOn and applicationId, or filedOn and objectionId."""
+def decode_day_cursor(cursor: str | None) -> tuple[date, str] | None:
+    """A cursor of the inbox, repair applications and objections: [day, id] — pushedOn and pushId, appliedOn and
+    applicationId, or filedOn and objectionId."""
     if cursor is None:
         return None
     values = decode_values(cursor)

@@ -124,8 +124,7 @@ class Graph:
             raise Unavailable(_refusal(exc.code or "", self.tx_timeout)) from exc
         stats = _stats.get()
         if stats is not None:
-            stats.round_trips += 1
-            stats.queries.append(query.name)
+            count_round_trip(query.name)
             stats.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
             stats.wall_ms += (time.perf_counter() - started) * 1000
         return [plain_row(record) for record in records]

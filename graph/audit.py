@@ -184,6 +184,8 @@ class Journal:
         try:
             if self._chain is not None:
                 await self._chain
+            if not served:  # nothing served (not found, or refused): what was foreseen is rolled back, not committed
+                return
             if self._tx is not None and not self._broken:
                 try:
                     await self._settle(served)
@@ -192,8 +194,7 @@ class Journal:
                 except Exception:
                     log.warning("access log: the early transaction failed; writing it again", exc_info=True)
                     await self.abandon()
-            if served:
-                await self._write_plainly(served)
+            await self._write_plainly(served)
         finally:
             await self.abandon()
 

@@ -37,7 +37,7 @@ from graph.errors import Conflict, Forbidden, NotFound, UserError
 from graph.identifiers import IdentifierError, parse_id_number, parse_uscc
 from graph.loop import InboxQuery, PushRow
 from graph.store import writes
-from graph.store.writes import Transaction
+from graph.store.writes import Attempt
 
 MAX_DOMAIN, MAX_REASON, MAX_NOTE, MAX_CASE_REFERENCE = 50, 2000, 2000, 100
 
@@ -117,11 +117,13 @@ async def initiate_listing(info: Info, input: InitiateListingInput) -> ListingPa
     entry_id = loop.new_id("L")
     made: dict[str, Any] = {}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        # One statement makes everything; the checks on what it found (the subject, the basis record) follow, and
-        # a refusal rolls it all back.
-        rows = await writes.rows(
-            tx, "listing_create", entryId=entry_id, subjectKind=kind, subjectId=subject_id,
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        # One statement makes everything (and claims the idempotency key); the checks on what it found (the
+        # subject, the basis record) follow, and a refusal rolls it all back. A replay reads the entry and its
+        # pushes by entryId (listing_rows).
+        attempt.remember({"entryId": entry_id})
+        rows = await attempt.rows(
+            "listing_create", entryId=entry_id, subjectKind=kind, subjectId=subject_id,
             listType=input.list_type.value, domain=domain, listedOn=input.listed_on, validUntil=valid_until,
             validUntilBasis="SOURCE" if input.valid_until else "DEFAULT_3_YEARS", reason=reason,
             authorityName=principal.agency_name, authorityUscc=principal.agency_uscc, recordId=record_id,
@@ -132,7 +134,7 @@ async def initiate_listing(info: Info, input: InitiateListingInput) -> ListingPa
         if record_id is not None:
             check_basis(rows[0], record_id, subject_id, input.listed_on)
         made.update(rows[0])
-        return {"entryId": entry_id, "pushIds": [p["pushId"] for p in rows[0]["pushes"]]}
+        return {"entryId": entry_id}
 
     result = await writes.idempotent(info.context.graph, principal.credential_id or "", "initiateListing",
                                      input.idempotency_key, values, work)
@@ -145,8 +147,9 @@ async def remove_listing(info: Info, input: RemoveListingInput) -> ListingPayloa
     values: dict[str, Any] = {"entryId": entry_id, "removedOn": input.removed_on, "reason": input.reason.strip()}
     made: dict[str, Any] = {}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        found = await writes.rows(tx, "listing_lock", entryId=entry_id)
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        attempt.remember({"entryId": entry_id})
+        found = await attempt.rows("listing_lock", entryId=entry_id)
         if not found:
             raise NotFound(f"entryId: there is no list entry {shown(entry_id)}")
         entry = build(EntryRow, found[0]["entry"])
@@ -163,10 +166,10 @@ async def remove_listing(info: Info, input: RemoveListingInput) -> ListingPayloa
         if entry.valid_until is not None and input.removed_on > entry.valid_until:
             raise UserError(f"removedOn: entry {entry_id} ended on {entry.valid_until} (validUntil); there is "
                             "nothing left to remove after that day")
-        rows = await writes.rows(tx, "listing_remove", entryId=entry_id, removedOn=input.removed_on, reason=reason,
-                                 authorityUscc=principal.agency_uscc)
+        rows = await attempt.rows("listing_remove", entryId=entry_id, removedOn=input.removed_on, reason=reason,
+                                  authorityUscc=principal.agency_uscc)
         made.update(rows[0])
-        return {"entryId": entry_id, "pushIds": [p["pushId"] for p in rows[0]["pushes"]]}
+        return {"entryId": entry_id}
 
     result = await writes.idempotent(info.context.graph, principal.credential_id or "", "removeListing",
                                      input.idempotency_key, values, work)
@@ -181,14 +184,16 @@ async def give_feedback(info: Info, input: FeedbackInput) -> Push:
                               "note": note, "caseReference": case}
     made: dict[str, Any] = {}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        # The answer is written in the statement that takes the lock (one round trip less); the checks below run
-        # on the state before it, and a refusal rolls the transaction back, the answer with it.
-        rows = await writes.rows(tx, "push_answer", pushId=push_id, outcome=input.outcome.value,
-                                 actedOn=input.acted_on, note=note, caseReference=case, unitName=principal.agency_name,
-                                 unitUscc=principal.agency_uscc, reportedOn=day,
-                                 details="；".join(x for x in (input.outcome.value, case and f"案号 {case}", note)
-                                                  if x))
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        # The answer is written in the statement that takes the lock and claims the idempotency key (one round
+        # trip in all); the checks below run on the state before it, and a refusal rolls the transaction back, the
+        # answer with it.
+        attempt.remember({"pushId": push_id})
+        rows = await attempt.rows("push_answer", pushId=push_id, outcome=input.outcome.value,
+                                  actedOn=input.acted_on, note=note, caseReference=case, unitName=principal.agency_name,
+                                  unitUscc=principal.agency_uscc, reportedOn=day,
+                                  details="；".join(x for x in (input.outcome.value, case and f"案号 {case}", note)
+                                                   if x))
         if not rows:
             raise NotFound(f"pushId: there is no push {shown(push_id)}; take pushIds from inbox or the pushes "
                            "subscription")

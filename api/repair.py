@@ -46,7 +46,7 @@ from graph.access import RecordRow, build
 from graph.errors import Conflict, Forbidden, NotFound, UserError
 from graph.repair import ApplicationRow, ObjectionRow, PageQuery
 from graph.store import writes
-from graph.store.writes import Transaction
+from graph.store.writes import Attempt
 
 MAX_TEXT = 5000  # characters of a commitment, grounds or reason
 MAX_EVIDENCE = 50  # items of rectification evidence
@@ -89,9 +89,9 @@ def _ending(entries: list[dict[str, Any]], day: date) -> list[str]:
             if rules.entry_active(day, e["listedOn"], e.get("validUntil"), e.get("removedOn"))]
 
 
-async def _end_entries(tx: Transaction, entry_ids: list[str], day: date, by: str) -> None:
+async def _end_entries(attempt: Attempt, entry_ids: list[str], day: date, by: str) -> None:
     if entry_ids:
-        await writes.rows(tx, "entries_end", entryIds=entry_ids, day=day, by=by)
+        await attempt.rows("entries_end", entryIds=entry_ids, day=day, by=by)
 
 
 # --- applyForRepair ---
@@ -133,8 +133,8 @@ async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
                               "commitment": input.commitment,
                               "rectificationEvidence": list(input.rectification_evidence)}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        found = await writes.rows(tx, "repair_record_state", recordId=input.record_id, appliedOn=input.applied_on)
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        found = await attempt.rows("repair_record_state", recordId=input.record_id, appliedOn=input.applied_on)
         if not found:
             raise NotFound(f"recordId: there is no record {shown(input.record_id)}; give the recordId of one of "
                            "the subject's records")
@@ -147,8 +147,8 @@ async def apply_for_repair(info: Info, input: RepairInput) -> RepairApplication:
             raise Forbidden(f"applyForRepair: record {record.record_id} was decided by another authority; an "
                             "AUTHORITY applies on behalf of a subject for the records it decided")
         commitment = _check_application(record, input, state["pending"])
-        rows = await writes.rows(
-            tx, "repair_application_create", recordId=record.record_id, applicationId=repair.new_id("RA"),
+        rows = await attempt.rows(
+            "repair_application_create", recordId=record.record_id, applicationId=repair.new_id("RA"),
             eventId=repair.new_id("EV"), appliedOn=input.applied_on, commitment=commitment,
             rectificationEvidence=[e.strip() for e in input.rectification_evidence], role=principal.role.value,
             **_agency(principal))
@@ -189,9 +189,9 @@ async def decide_repair(info: Info, input: RepairDecisionInput) -> RepairApplica
     values: dict[str, Any] = {"applicationId": input.application_id, "decision": input.decision,
                               "decidedOn": input.decided_on, "reason": input.reason}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        found = await writes.rows(tx, "repair_application_state", applicationId=input.application_id,
-                                  decidedOn=input.decided_on)
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        found = await attempt.rows("repair_application_state", applicationId=input.application_id,
+                                   decidedOn=input.decided_on)
         if not found:
             raise NotFound(f"applicationId: there is no repair application {shown(input.application_id)}")
         state = found[0]
@@ -201,14 +201,16 @@ async def decide_repair(info: Info, input: RepairDecisionInput) -> RepairApplica
                             "authority that decided a record decides its repair (谁认定、谁修复)")
         reason = _check_decision(application, record, input, state["rectifications"])
         accepted = input.decision is Decision.ACCEPT
-        rows = await writes.rows(
-            tx, "repair_application_decide", applicationId=application.application_id, eventId=repair.new_id("EV"),
+        rows = await attempt.rows(
+            "repair_application_decide", applicationId=application.application_id, eventId=repair.new_id("EV"),
             status="ACCEPTED" if accepted else "REJECTED", decidedOn=input.decided_on, reason=reason,
             **_agency(principal))
+        result = {"application": rows[0]["application"]}
+        attempt.remember(result)  # stored by the statement that ends the entries, when there is one
         if accepted:
-            await _end_entries(tx, _ending(state["entries"], input.decided_on), input.decided_on,
+            await _end_entries(attempt, _ending(state["entries"], input.decided_on), input.decided_on,
                                application.application_id)
-        return {"application": rows[0]["application"]}
+        return result
 
     result = await writes.idempotent(info.context.graph, _credential(principal), "decideRepair",
                                      input.idempotency_key, values, work)
@@ -252,8 +254,8 @@ async def file_objection(info: Info, input: ObjectionInput) -> Objection:
     kind, key = _target(input.target_id)
     values: dict[str, Any] = {"targetId": input.target_id, "filedOn": input.filed_on, "grounds": input.grounds}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        found = await writes.rows(tx, "objection_target_state", targetKind=kind, targetId=key, filedOn=input.filed_on)
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        found = await attempt.rows("objection_target_state", targetKind=kind, targetId=key, filedOn=input.filed_on)
         if not found:
             raise NotFound(f"targetId: there is no {'record' if kind == 'RECORD' else 'list entry'} "
                            f"{shown(key)}")
@@ -262,9 +264,9 @@ async def file_objection(info: Info, input: ObjectionInput) -> Objection:
             raise Forbidden("fileObjection: the target is not of this credential's subject; a SUBJECT disputes "
                             "its own records and list entries")
         grounds = _check_objection(kind, state["target"], input, state["open"])
-        rows = await writes.rows(tx, "objection_create", targetKind=kind, targetId=key,
-                                 objectionId=repair.new_id("OB"), eventId=repair.new_id("EV"),
-                                 filedOn=input.filed_on, grounds=grounds)
+        rows = await attempt.rows("objection_create", targetKind=kind, targetId=key,
+                                  objectionId=repair.new_id("OB"), eventId=repair.new_id("EV"),
+                                  filedOn=input.filed_on, grounds=grounds)
         return {"objection": rows[0]["objection"]}
 
     result = await writes.idempotent(info.context.graph, _credential(principal), "fileObjection",
@@ -291,8 +293,8 @@ async def resolve_objection(info: Info, input: ObjectionResolutionInput) -> Obje
     values: dict[str, Any] = {"objectionId": input.objection_id, "outcome": input.outcome,
                               "resolvedOn": input.resolved_on, "reason": input.reason}
 
-    async def work(tx: Transaction) -> dict[str, Any]:
-        found = await writes.rows(tx, "objection_state", objectionId=input.objection_id)
+    async def work(attempt: Attempt) -> dict[str, Any]:
+        found = await attempt.rows("objection_state", objectionId=input.objection_id)
         if not found:
             raise NotFound(f"objectionId: there is no objection {shown(input.objection_id)}")
         state = found[0]
@@ -302,13 +304,15 @@ async def resolve_objection(info: Info, input: ObjectionResolutionInput) -> Obje
                             "authority that decided the record or listed the entry resolves the objection")
         reason = _check_resolution(objection, input)
         upheld, day = input.outcome is ObjectionOutcome.UPHOLD, input.resolved_on
-        rows = await writes.rows(tx, "objection_resolve", objectionId=objection.objection_id,
-                                 eventId=repair.new_id("EV"), status="UPHELD" if upheld else "DISMISSED",
-                                 resolvedOn=day, reason=reason, **_agency(principal))
+        rows = await attempt.rows("objection_resolve", objectionId=objection.objection_id,
+                                  eventId=repair.new_id("EV"), status="UPHELD" if upheld else "DISMISSED",
+                                  resolvedOn=day, reason=reason, **_agency(principal))
+        result = {"objection": rows[0]["objection"]}
+        attempt.remember(result)  # stored by the statement that ends the entries, when there is one
         if upheld:
             entries = state["entries"] if objection.target_kind == "RECORD" else [target]
-            await _end_entries(tx, _ending(entries, day), day, objection.objection_id)
-        return {"objection": rows[0]["objection"]}
+            await _end_entries(attempt, _ending(entries, day), day, objection.objection_id)
+        return result
 
     result = await writes.idempotent(info.context.graph, _credential(principal), "resolveObjection",
                                      input.idempotency_key, values, work)

@@ -103,6 +103,8 @@ async def call(graph: Graph, schema, doc: str, principal: Principal, input: dict
                                       context_value=new_context(graph, principal))
     timings.setdefault(name, []).append(((time.perf_counter() - started) * 1000,
                                          stats.round_trips))
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        print(name, stats.queries)
     if result.errors:
         raise SystemExit(f"{name}: {result.errors[0].message}")
     return next(iter(result.data.values()))

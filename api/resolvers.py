@@ -23,7 +23,7 @@ from api.types.credit_file import CreditRecord, ListEntry, repair_node
 from api.types.dashboard import DashboardQuery
 from api.types.enums import SubjectKind
 from api.types.pagination import SubjectConnection, SubjectEdge
-from api.types.screening import ScreeningResult, screen_id_number, screen_uscc
+from api.types.screening import ScreeningResult, asked, screen_id_number, screen_uscc
 from api.types.subject import Node, Organisation, Person, prefetch, subject_object
 from graph import access
 from graph.access import OrganisationRow, PersonRow
@@ -132,6 +132,6 @@ class Query(ExploreQuery, AccessQuery, RepairQuery, LoopQuery, DashboardQuery):
         if len(usccs) + len(id_numbers) > MAX_SCREEN:
             raise UserError(f"screen takes at most {MAX_SCREEN} codes per call, not {len(usccs) + len(id_numbers)}; "
                             "split the batch")
-        day = as_of or today()
-        return list(await asyncio.gather(*[screen_uscc(info, code, day) for code in usccs],
-                                         *[screen_id_number(info, code, day) for code in id_numbers]))
+        day, wanted = as_of or today(), asked(info)
+        return list(await asyncio.gather(*[screen_uscc(info, code, day, wanted) for code in usccs],
+                                         *[screen_id_number(info, code, day, wanted) for code in id_numbers]))

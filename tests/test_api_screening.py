@@ -61,6 +61,23 @@ async def test_screening_1000_codes_takes_a_fixed_number_of_round_trips(world) -
     assert stats.round_trips <= 7, stats.queries
 
 
+@pytest.mark.parametrize("fields, runs, skips", [
+    ("query found subject { name }", set(), {"risk_inputs", "screening_leader_flags", "list_entries_of_subjects"}),
+    ("found risk { level }", {"risk_inputs"}, {"screening_leader_flags", "list_entries_of_subjects"}),
+    ("found ... on ScreeningResult { flags }", {"risk_inputs", "screening_leader_flags"},
+     {"list_entries_of_subjects"}),
+    ("found activeListEntries { entryId }", {"list_entries_of_subjects"}, {"risk_inputs", "screening_leader_flags"}),
+])
+async def test_a_screening_fetches_only_what_its_fields_need(world, fields, runs, skips) -> None:
+    query = 'query($usccs: [String!]!) { screen(usccs: $usccs, asOf: "2025-03-01") { %s } }' % fields
+    result, stats = await execute(world, query, usccs=[A, B, C])
+    assert result.errors is None and [r["found"] for r in result.data["screen"]] == [True, True, True]
+    assert runs <= set(stats.queries) and not skips & set(stats.queries), stats.queries
+    full = (await data(world, SCREEN, usccs=[A, B, C], ids=[], asOf="2025-03-01"))["screen"]
+    for asked, whole in zip(result.data["screen"], full, strict=True):  # the same answers as a full screening
+        assert asked == {k: v for k, v in whole.items() if k in asked}
+
+
 async def test_search_chinese_names_and_exact_uscc(world) -> None:
     query = """query($t: String!, $k: SubjectKind) { search(text: $t, kind: $k, first: 5) {
         totalCount edges { score node { __typename name } } } }"""

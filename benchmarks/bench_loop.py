@@ -253,6 +253,7 @@ def main() -> None:
     parser.add_argument("--feedback-listings", type=int, default=100, help="pushes each of the 8 units answers")
     parser.add_argument("--rounds", type=int, default=60, help="listings delivered to 1 unit (half to 100 units)")
     parser.add_argument("--import-only", action="store_true", help="only the import's extra time for pushes")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the mutations' server")
     args = parser.parse_args()
     source = folder_for(args.orgs)
     with tempfile.TemporaryDirectory(prefix="creditfile-bench-loop-") as tmp, fresh_neo4j():
@@ -267,7 +268,7 @@ def main() -> None:
             return
         authority_key, unit_keys, orgs = asyncio.run(prepare())
         sub_port, mut_port = free_port(), free_port()
-        subscribers, mutations = serve(sub_port, 1), serve(mut_port, 1)
+        subscribers, mutations = serve(sub_port, 1), serve(mut_port, args.workers)
         try:
             print(f"{'what':36} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'rate':>9}")
             asyncio.run(api_benchmarks(args, f"http://127.0.0.1:{sub_port}", f"http://127.0.0.1:{mut_port}",

@@ -13,12 +13,15 @@ import asyncio
 import random
 import time
 
+from api.auth import Principal, Role
 from api.context import new_context
 from api.schema import build_schema
 from benchmarks.common import loaded_neo4j, percentile
 from graph.store.driver import Graph, counting, open_driver
 
 AS_OF = "2026-11-26"
+# Tracing is for investigators (access.md); their reads are logged, as on a running server.
+INVESTIGATOR = Principal(Role.INVESTIGATOR, credential_id="bench-investigator", agency_name="bench investigators")
 TRACE = """query($uscc: String!, $depth: Int) { liabilityTrace(uscc: $uscc, depth: $depth, asOf: "%s") {
   accountable { basis person { name } record { recordId } }
   relatedOrganisations { organisation { uscc name } distance via { relation label } riskLevel { level } }
@@ -34,7 +37,7 @@ async def measure(graph: Graph, schema, query: str, variables: list[dict]) -> di
     for v in variables:
         started = time.perf_counter()
         with counting() as stats:
-            result = await schema.execute(query, variable_values=v, context_value=new_context(graph))
+            result = await schema.execute(query, variable_values=v, context_value=new_context(graph, INVESTIGATOR))
         latencies.append((time.perf_counter() - started) * 1000)
         if result.errors:
             raise SystemExit(f"{query[:40]}: {result.errors}")

@@ -9,6 +9,7 @@ from strawberry.types import Info as _Info
 
 from api.auth import PUBLIC, Principal
 from graph.audit import Event, Journal
+from graph.store.batch import Batched
 from graph.store.driver import Graph
 from loaders import Loaders
 
@@ -33,7 +34,9 @@ class Context:
 
 
 def new_context(graph: Graph, principal: Principal = PUBLIC) -> Context:
-    return Context(graph=graph, loaders=Loaders(graph), principal=principal)
+    # The request's reads that start together run as one statement (graph/store/batch.py).
+    batched = graph if isinstance(graph, Batched) else Batched(graph)
+    return Context(graph=batched, loaders=Loaders(batched), principal=principal)
 
 
 Info = _Info[Context, None]

@@ -64,6 +64,11 @@ def counting(reuse: bool = False) -> Iterator[QueryStats]:
         _stats.reset(token)
 
 
+def current_stats() -> QueryStats | None:
+    """The counter of the scope this runs in, if any."""
+    return _stats.get()
+
+
 def count_round_trip(name: str) -> None:
     """Count a round trip made on the driver directly (graph/audit.py's early-begun log transaction)."""
     stats = _stats.get()

@@ -632,4 +632,5 @@ async def test_the_new_fields_cost_nothing_unless_asked_and_one_query_each_when_
     # objections of records, objections of entries, applications of records: one batch each.
     assert sorted(set(asked.queries) - set(plain.queries)) == ["objections_of_targets",
                                                                "repair_applications_of_records"]
-    assert asked.round_trips == plain.round_trips + 3
+    assert len(asked.queries) == len(plain.queries) + 3
+    assert asked.round_trips <= plain.round_trips + 3  # fewer when they start together (graph/store/batch.py)

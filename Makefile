@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench-import bench-api bench-trace bench-loop bench-dashboard bench-repair clean
+.PHONY: install run test bench-import bench-api bench-trace bench-loop bench-dashboard bench-repair bench-peer clean
 
 install: $(STAMP)
 
@@ -47,6 +47,15 @@ bench-repair: install
 bench-dashboard: install
 	$(BIN)/python -m benchmarks.bench_dashboard $(ARGS)
 
+# The peer of bench-peer (@neo4j/graphql, graphql-yoga, neo4j-driver; Node.js 20+), pinned by its package-lock.json
+PEER := benchmarks/peer
+$(PEER)/node_modules/.package-lock.json: $(PEER)/package.json $(PEER)/package-lock.json
+	npm ci --prefix $(PEER) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bench-peer: install $(PEER)/node_modules/.package-lock.json
+	$(BIN)/python -m benchmarks.bench_peer $(ARGS)
+
 clean:
 	-$(BIN)/creditfile neo4j stop
-	rm -rf $(VENV) .creditfile node_modules
+	rm -rf $(VENV) .creditfile node_modules $(PEER)/node_modules

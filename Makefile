@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench-import bench-api bench-trace bench-loop bench-dashboard bench-repair bench-peer clean
+.PHONY: install run test bench-import bench-bulk bench-api bench-trace bench-loop bench-dashboard bench-repair bench-peer clean
 
 install: $(STAMP)
 
@@ -31,6 +31,9 @@ test: install
 
 bench-import: install
 	$(BIN)/python -m benchmarks.bench_import $(ARGS)
+
+bench-bulk: install
+	$(BIN)/python -m benchmarks.bench_bulk $(ARGS)
 
 bench-api: install
 	$(BIN)/python -m benchmarks.bench_api $(ARGS)

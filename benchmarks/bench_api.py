@@ -21,7 +21,7 @@ import time
 import httpx2 as httpx
 
 import queries
-from benchmarks.common import loaded_neo4j, percentile
+from benchmarks.common import loaded_neo4j, percentile, wait_ready
 from graph.access import RecordQuery, subject_param
 from graph.local import free_port
 from graph.store.driver import Graph, open_driver
@@ -149,16 +149,7 @@ def serve(port: int, workers: int) -> subprocess.Popen:
            "CREDITFILE_PUBLIC_RATE_LIMIT": "10000000"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
                              "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("the server did not become ready")
+    return wait_ready(proc, f"http://127.0.0.1:{port}/readyz", "the server")
 
 
 def main() -> None:

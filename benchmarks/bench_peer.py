@@ -34,7 +34,7 @@ import httpx2 as httpx
 
 from benchmarks import peer_cells
 from benchmarks.bench_api import serve, unit_key
-from benchmarks.common import BENCH_DATA, loaded_neo4j, percentile
+from benchmarks.common import BENCH_DATA, loaded_neo4j, percentile, wait_ready
 from graph import local
 from graph.local import free_port
 from graph.store.driver import open_driver
@@ -76,18 +76,7 @@ def peer_versions() -> dict[str, str]:
 def serve_peer(port: int, uri: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NEO4J_URI": uri}
     proc = subprocess.Popen(["node", str(PEER_DIR / "server.mjs"), str(port)], env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the peer exited at start-up (code {proc.returncode}); see its message above")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("the peer did not become ready")
+    return wait_ready(proc, f"http://127.0.0.1:{port}/healthz", "the peer")
 
 
 @dataclass

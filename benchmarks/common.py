@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,24 @@ def folder_for(orgs: int, seed: int = 2026) -> Path:
         generate(folder, orgs=orgs, seed=seed)
         (folder / ".complete").touch()
     return folder
+
+
+def wait_ready(proc: subprocess.Popen, url: str, what: str) -> subprocess.Popen:
+    """`proc` once `url` answers 200 (within 60 s); killed, and the benchmark stopped, if it never does."""
+    import httpx2 as httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{what} exited at start-up (code {proc.returncode}); see its message above")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"{what} did not become ready")
 
 
 def count_rows(folder: Path) -> int:
